@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint lock migrate seed clean help
+
+help:
+	@echo "make run   - install, migrate, seed demo data and start web + worker + beat on :$(PORT)"
+	@echo "make test  - run the whole test suite"
+	@echo "make lint  - ruff and mypy"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	@mkdir -p var/broker/queue var/broker/control
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  Dashboard:  http://127.0.0.1:$(PORT)/        (physio@example.com / demo-pass-123)"
+	@echo "  Admin:      http://127.0.0.1:$(PORT)/admin/  (admin@example.com / demo-pass-123)"
+	@echo "  API docs:   http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Patient app login: patient@example.com / demo-pass-123"
+	@echo "  Ctrl-C stops the web server, the worker and beat."
+	@echo ""
+	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+# Refresh the pinned versions after changing pyproject.toml.
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	var/lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements/constraints.txt
+	rm -rf var/lock-venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,19 @@
+"""The test suite: the same settings as local, fast hashing, state under var/test/."""
+
+import os
+from pathlib import Path
+
+# Keep the suite's SQLite file and file broker apart from the development ones.
+os.environ.setdefault("CLINIC_VAR_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test"))
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, VAR_DIR  # noqa: E402
+
+SECRET_KEY = SECRET_KEY or "test-key-with-enough-length-and-variety-0123456789-abcdef"  # noqa: F405, S105
+# Argon2 is the production hasher (asserted in tests); the suite hashes many passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so a Celery worker process in the integration tests can share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notification_deliver(notification_id: int) -> str:
+    return outbox.deliver(notification_id)
+
+
+@shared_task(ignore_result=True)
+def notifications_sweep() -> int:
+    return outbox.sweep()

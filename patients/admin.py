@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from clinic.admin import ClinicScopedAdmin
+
+from .models import Patient, PatientInvitation
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    list_display = ("last_name", "first_name", "clinic", "physiotherapist", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("clinic", "physiotherapist")
+    search_fields = ("first_name", "last_name", "email")
+    exclude = ("user",)
+
+
+@admin.register(PatientInvitation)
+class PatientInvitationAdmin(ClinicScopedAdmin):
+    clinic_lookup = "patient__clinic"
+    list_display = ("patient", "created_at", "expires_at", "used_at")
+    list_select_related = ("patient",)
+    readonly_fields = ("patient", "created_by", "created_at", "expires_at", "used_at")
+    exclude = ("token_hash",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clinic.api.permissions import IsClinician
+
+from .. import services
+from ..models import Patient
+from ..selectors import patients_for_clinician
+from .filters import PatientFilter
+from .serializers import (
+    MembershipSerializer,
+    OwnProfileSerializer,
+    PatientCreateSerializer,
+    PatientSerializer,
+    PatientUpdateSerializer,
+)
+
+
+@extend_schema(tags=["clinic: patients"])
+class PatientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsClinician]
+    serializer_class = PatientSerializer
+    filterset_class = PatientFilter
+    filter_backends = [*viewsets.GenericViewSet.filter_backends, filters.SearchFilter]
+    search_fields = ["first_name", "last_name", "email"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Patient]:
+        if getattr(self, "swagger_fake_view", False):
+            return Patient.objects.none()
+        return patients_for_clinician(self.request.user).select_related("physiotherapist")  # type: ignore[arg-type]
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action == "create":
+            return PatientCreateSerializer
+        if self.action == "partial_update":
+            return PatientUpdateSerializer
+        return PatientSerializer
+
+    @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        patient = services.patient_create(**serializer.validated_data)
+        return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PatientUpdateSerializer, responses={200: PatientSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        patient = self.get_object()
+        serializer = self.get_serializer(patient, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        patient = services.patient_update(patient=patient, **serializer.validated_data)
+        return Response(PatientSerializer(patient).data)
+
+    @extend_schema(
+        request=None,
+        responses={202: inline_serializer("InvitationSent", {"expires_at": serializers.DateTimeField()})},
+        summary="Email the patient a single-use link to set their app password",
+    )
+    @action(detail=True, methods=["post"])
+    def invitation(self, request: Request, pk: str | None = None) -> Response:
+        invitation = services.invitation_send(patient=self.get_object(), sent_by=request.user)  # type: ignore[arg-type]
+        return Response({"expires_at": invitation.expires_at}, status=status.HTTP_202_ACCEPTED)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["clinician", "patient", "none"])
+    clinics = MembershipSerializer(many=True)
+    patient = OwnProfileSerializer(allow_null=True)
+
+
+@extend_schema(tags=["me"], responses=MeSerializer, summary="Who am I: role, clinics, own profile")
+class MeView(APIView):
+    def get(self, request: Request) -> Response:
+        user = request.user
+        memberships = list(user.memberships.select_related("clinic"))  # type: ignore[union-attr]
+        patient = (
+            Patient.objects.select_related("clinic", "physiotherapist")
+            .filter(user=user, is_active=True)  # type: ignore[misc]
+            .first()
+        )
+        role = "clinician" if memberships else "patient" if patient else "none"
+        data = {
+            "id": user.pk,
+            "email": user.email,  # type: ignore[union-attr]
+            "first_name": user.first_name,  # type: ignore[union-attr]
+            "last_name": user.last_name,  # type: ignore[union-attr]
+            "role": role,
+            "clinics": MembershipSerializer(memberships, many=True).data,
+            "patient": OwnProfileSerializer(patient).data if patient else None,
+        }
+        return Response(data)

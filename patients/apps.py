@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PatientsConfig(AppConfig):
+    name = "patients"
+
+    def ready(self) -> None:
+        from . import notifications
+
+        notifications.register()

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.timezone import now
+from simple_history.models import HistoricalRecords
+from timezone_field import TimeZoneField
+
+from clinic.models import Clinic
+
+
+class Patient(models.Model):
+    """A person treated at one clinic. The same person at two clinics is two records."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    physiotherapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_patients",
+    )
+    # The login for the mobile app, set when the patient accepts an invitation.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    timezone = TimeZoneField(default="Europe/London")
+    # Contact preferences: no emails at all when off; quiet hours in the patient's timezone.
+    email_opt_in = models.BooleanField(default=True)
+    quiet_hours_start = models.TimeField(default=dt.time(21, 0))
+    quiet_hours_end = models.TimeField(default=dt.time(8, 0))
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar = ["last_name", "first_name", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "clinic",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="patient_email_unique_per_clinic",
+                violation_error_message="This clinic already has a patient with this email.",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["clinic", "last_name", "first_name"], name="patient_clinic_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PatientInvitation(models.Model):
+    """A single-use, expiring link for a patient to set a password. Only the token's hash is kept."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Filled when the email is rendered: the raw token exists only inside that email.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation #{self.pk} for patient #{self.patient_id}"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at

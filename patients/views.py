@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import services
+from .forms import SetPasswordForm
+from .selectors import patients_for_clinician
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    patients = patients_for_clinician(request.user).select_related("clinic", "physiotherapist")  # type: ignore[arg-type]
+    for term in q.split():
+        patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "patients/home.html", {"patients": page.object_list, "page": page, "q": q}
+    )
+
+
+def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:
+    return render(
+        request, "patients/invitation_message.html", {"heading": heading, "text": text},
+        status=status,
+    )
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return _message(
+            request,
+            "This link no longer works",
+            "The invitation is invalid, has already been used or has expired. "
+            "Please ask your clinic to send a new one.",
+            status=410,
+        )
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        except services.InvitationInvalid as exc:
+            return _message(request, "This link no longer works", exc.message, status=410)
+        else:
+            return _message(
+                request,
+                "Your password is set",
+                "You can now log in to the app with your email address and this password.",
+            )
+    return render(
+        request, "patients/invitation_accept.html", {"form": form, "patient": invitation.patient}
+    )

@@ -1,0 +1,86 @@
+"""Role fixtures: a physiotherapist and a patient of clinic A, and staff of clinic B who must see nothing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from clinic.models import Clinic, Membership, User
+from patients.models import Patient
+
+from .factories import ClinicFactory, MembershipFactory, PatientFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("CLINIC_REQUIRE_SERVICES", "") == "1"
+
+
+def service_unavailable(reason: str) -> None:
+    """Skip on a bare machine; fail in CI, where the service must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class World:
+    clinic: Clinic
+    other_clinic: Clinic
+    physio: User
+    admin: User
+    other_physio: User
+    patient: Patient
+    patient_user: User
+    other_patient: Patient
+    foreign_patient: Patient
+
+
+def bearer(user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    clinic = ClinicFactory(name="Clinic A")
+    other_clinic = ClinicFactory(name="Clinic B")
+    physio = MembershipFactory(clinic=clinic, user=UserFactory(email="physio@a.example")).user
+    admin = MembershipFactory(
+        clinic=clinic, role=Membership.Role.ADMIN, user=UserFactory(email="admin@a.example")
+    ).user
+    other_physio = MembershipFactory(
+        clinic=other_clinic, user=UserFactory(email="physio@b.example")
+    ).user
+    patient_user = UserFactory(email="pat@a.example")
+    patient = PatientFactory(
+        clinic=clinic, physiotherapist=physio, user=patient_user, email="pat@a.example"
+    )
+    other_patient = PatientFactory(clinic=clinic, physiotherapist=physio, user=UserFactory())
+    foreign_patient = PatientFactory(clinic=other_clinic, physiotherapist=other_physio)
+    return World(
+        clinic, other_clinic, physio, admin, other_physio, patient, patient_user, other_patient,
+        foreign_patient,
+    )
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def physio_client(world: World) -> APIClient:
+    return bearer(world.physio)
+
+
+@pytest.fixture
+def patient_client(world: World) -> APIClient:
+    return bearer(world.patient_user)
+
+
+@pytest.fixture
+def other_clinic_client(world: World) -> APIClient:
+    return bearer(world.other_physio)
