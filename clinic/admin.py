@@ -14,18 +14,18 @@ from .selectors import clinic_ids_for
 
 def _is_member(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and user.is_staff and user.memberships.exists())  # type: ignore[union-attr]
+    return bool(user.is_active and user.is_staff and user.memberships.exists())
 
 
 def _is_clinic_admin(request: HttpRequest) -> bool:
     return bool(
         request.user.is_active
         and request.user.is_staff
-        and request.user.memberships.filter(role=Membership.Role.ADMIN).exists()  # type: ignore[union-attr]
+        and request.user.memberships.filter(role=Membership.Role.ADMIN).exists()
     )
 
 
-class ClinicScopedAdmin(admin.ModelAdmin):
+class ClinicScopedAdmin(admin.ModelAdmin[Any]):
     """Admin pages where a clinic user sees and edits only their own clinics' rows.
 
     `clinic_lookup` is the ORM path from the model to the clinic id. Superusers see everything;
@@ -134,6 +134,4 @@ class UserAdmin(BaseUserAdmin):
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

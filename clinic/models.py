@@ -9,7 +9,7 @@ from django.utils.timezone import now
 from timezone_field import TimeZoneField
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -35,7 +35,7 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """A person who logs in: a clinician (through memberships) or a patient (through Patient.user)."""
+    """Someone who logs in: a clinician (via memberships) or a patient (via Patient.user)."""
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
@@ -85,7 +85,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "clinic"], name="membership_user_clinic_unique"),
+            models.UniqueConstraint(
+                fields=["user", "clinic"], name="membership_user_clinic_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,7 +42,9 @@ def register(kind: str, renderer: Renderer) -> None:
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
+    return timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    )
 
 
 def enqueue(notifications: list[Notification]) -> None:
@@ -89,7 +91,9 @@ def deliver(notification_id: int) -> str:
         return _finish(notification, Notification.Status.CANCELLED, error=str(exc))
     except TransportError as exc:
         if exc.permanent or notification.attempts >= MAX_ATTEMPTS:
-            log.warning("notification %s dead after %s attempts", notification.pk, notification.attempts)
+            log.warning(
+                "notification %s dead after %s attempts", notification.pk, notification.attempts
+            )
             return _finish(notification, Notification.Status.DEAD, error=str(exc))
         return _retry_later(notification, str(exc))
     return _finish(notification, Notification.Status.SENT)
@@ -116,7 +120,7 @@ def _retry_later(notification: Notification, error: str) -> str:
 
 
 def sweep(now: datetime | None = None) -> int:
-    """Reclaim stale sends and enqueue due rows, a batch at a time. Returns how many were enqueued."""
+    """Reclaim stale sends and enqueue due rows, a batch at a time; returns the count enqueued."""
     now = now or timezone.now()
     Notification.objects.filter(
         status=Notification.Status.SENDING, claimed_at__lt=now - SENDING_LEASE

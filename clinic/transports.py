@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -44,7 +43,7 @@ def send_email(recipient: str, message: Message) -> None:
     except smtplib.SMTPResponseException as exc:
         # 5xx replies are final (bad address, policy); 4xx are "try again later".
         raise TransportError(_describe(exc), permanent=500 <= exc.smtp_code < 600) from exc
-    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise TransportError(_describe(exc), permanent=False) from exc
 
 

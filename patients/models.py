@@ -73,7 +73,7 @@ class Patient(models.Model):
 
 
 class PatientInvitation(models.Model):
-    """A single-use, expiring link for a patient to set a password. Only the token's hash is kept."""
+    """A single-use, expiring link for a patient to set a password; only its hash is kept."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
     created_by = models.ForeignKey(

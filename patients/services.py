@@ -34,9 +34,10 @@ PATIENT_EDITABLE_FIELDS = (
 
 
 def _check_physiotherapist(clinic: Clinic, physiotherapist: User | None) -> None:
-    if physiotherapist is not None and not Membership.objects.filter(
-        clinic=clinic, user=physiotherapist
-    ).exists():
+    if (
+        physiotherapist is not None
+        and not Membership.objects.filter(clinic=clinic, user=physiotherapist).exists()
+    ):
         raise DomainError(
             "The physiotherapist must work at the patient's clinic.",
             fields={"physiotherapist": ["Not a member of this clinic."]},
@@ -140,8 +141,9 @@ def invitation_accept(*, token: str, password: str) -> User:
             raise InvitationInvalid(
                 "An account with this email already exists. Please contact your clinic."
             )
-        user = User(email=patient.email.lower(), first_name=patient.first_name,
-                    last_name=patient.last_name)
+        user = User(
+            email=patient.email.lower(), first_name=patient.first_name, last_name=patient.last_name
+        )
     validate_password(password, user)
     user.set_password(password)
     user.is_active = True

@@ -28,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:
     return render(
-        request, "patients/invitation_message.html", {"heading": heading, "text": text},
+        request,
+        "patients/invitation_message.html",
+        {"heading": heading, "text": text},
         status=status,
     )
 

@@ -1,4 +1,4 @@
-"""Role fixtures: a physiotherapist and a patient of clinic A, and staff of clinic B who must see nothing."""
+"""Role fixtures: staff and patients of clinic A, and staff of clinic B who must see nothing."""
 
 from __future__ import annotations
 
@@ -61,7 +61,14 @@ def world(db) -> World:
     other_patient = PatientFactory(clinic=clinic, physiotherapist=physio, user=UserFactory())
     foreign_patient = PatientFactory(clinic=other_clinic, physiotherapist=other_physio)
     return World(
-        clinic, other_clinic, physio, admin, other_physio, patient, patient_user, other_patient,
+        clinic,
+        other_clinic,
+        physio,
+        admin,
+        other_physio,
+        patient,
+        patient_user,
+        other_patient,
         foreign_patient,
     )
 

@@ -36,12 +36,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = error_body("invalid", "Some fields are missing or invalid.", fields)
     else:
-        assert isinstance(exc, exceptions.APIException)
-        detail = exc.detail
+        detail = exc.detail  # type: ignore[attr-defined]
         if isinstance(detail, dict):  # simplejwt: {"detail", "code", "messages"}
-            response.data = error_body(str(detail.get("code", "error")), str(detail.get("detail", "")))
+            response.data = error_body(
+                str(detail.get("code", "error")), str(detail.get("detail", ""))
+            )
         else:
-            codes = exc.get_codes()
+            codes = exc.get_codes()  # type: ignore[attr-defined]
             response.data = error_body(codes if isinstance(codes, str) else "error", str(detail))
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = response.get("WWW-Authenticate", 'Bearer realm="api"')

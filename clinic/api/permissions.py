@@ -13,7 +13,7 @@ class IsClinician(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.memberships.exists())  # type: ignore[union-attr]
+        return bool(user and user.is_authenticated and user.memberships.exists())
 
 
 class IsPatient(BasePermission):

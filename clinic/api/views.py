@@ -2,12 +2,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework_simplejwt import views as jwt_views
 
 
-@extend_schema(tags=["auth"], summary="Exchange email and password for an access and a refresh token")
+@extend_schema(
+    tags=["auth"], summary="Exchange email and password for an access and a refresh token"
+)
 class TokenObtainView(jwt_views.TokenObtainPairView):
     pass
 
 
-@extend_schema(tags=["auth"], summary="Exchange a refresh token for a new pair (the old one is revoked)")
+@extend_schema(
+    tags=["auth"], summary="Exchange a refresh token for a new pair (the old one is revoked)"
+)
 class TokenRefreshView(jwt_views.TokenRefreshView):
     pass
 

@@ -3,8 +3,12 @@
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets Django classes be parametrised for the type checker (ModelAdmin[Patient] and so on).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("CLINIC_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -91,7 +95,11 @@ TEMPLATES = [
 
 # The zero-setup defaults keep their state under var/, created on first use.
 if not env.str("DATABASE_URL", default="") or not env.str("REDIS_URL", default=""):
-    for folder in (VAR_DIR / "static", VAR_DIR / "broker" / "queue", VAR_DIR / "broker" / "control"):
+    for folder in (
+        VAR_DIR / "static",
+        VAR_DIR / "broker" / "queue",
+        VAR_DIR / "broker" / "control",
+    ):
         folder.mkdir(parents=True, exist_ok=True)
 
 DATABASES = {
@@ -183,6 +191,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # so a first run needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Retry backoff for notifications is capped well below this (see clinic/outbox.py).

@@ -6,10 +6,10 @@ from pathlib import Path
 # Keep the suite's SQLite file and file broker apart from the development ones.
 os.environ.setdefault("CLINIC_VAR_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test"))
 
-from .base import *  # noqa: E402, F403
-from .base import DATABASES, VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
 
-SECRET_KEY = SECRET_KEY or "test-key-with-enough-length-and-variety-0123456789-abcdef"  # noqa: F405, S105
+SECRET_KEY = SECRET_KEY or "test-key-with-enough-length-and-variety-0123456789-abcdef"  # noqa: F405
 # Argon2 is the production hasher (asserted in tests); the suite hashes many passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

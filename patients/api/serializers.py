@@ -30,7 +30,7 @@ class PatientUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSeriali
 
     class Meta:
         model = Patient
-        fields = (*PROFILE_FIELDS, "physiotherapist", "is_active")
+        fields: tuple[str, ...] = (*PROFILE_FIELDS, "physiotherapist", "is_active")
         # Uniqueness and cross-field rules are checked by the service's full_clean().
         validators: list[Any] = []
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -36,7 +37,7 @@ class PatientViewSet(
     permission_classes = [IsClinician]
     serializer_class = PatientSerializer
     filterset_class = PatientFilter
-    filter_backends = [*viewsets.GenericViewSet.filter_backends, filters.SearchFilter]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
     search_fields = ["first_name", "last_name", "email"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -69,7 +70,9 @@ class PatientViewSet(
 
     @extend_schema(
         request=None,
-        responses={202: inline_serializer("InvitationSent", {"expires_at": serializers.DateTimeField()})},
+        responses={
+            202: inline_serializer("InvitationSent", {"expires_at": serializers.DateTimeField()})
+        },
         summary="Email the patient a single-use link to set their app password",
     )
     @action(detail=True, methods=["post"])

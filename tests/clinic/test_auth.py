@@ -74,7 +74,9 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(anon_client, wo
 
 def test_a_refresh_token_is_refused_after_logout(anon_client, world):
     tokens = obtain(anon_client, "pat@a.example").json()
-    assert anon_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json").status_code == 200
+    assert (
+        anon_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json").status_code == 200
+    )
     response = anon_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
     assert response.status_code == 401
 

@@ -40,10 +40,18 @@ def test_healthz_is_503_when_the_database_is_down():
         "from django.test import Client; r = Client().get('/healthz');"
         "print(r.status_code, r.json()['database'])"
     )
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="clinic.settings.test",
-               DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="clinic.settings.test",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
+    )
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.stdout.split() == ["503", "down"], result.stderr[-2000:]

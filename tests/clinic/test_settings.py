@@ -22,13 +22,19 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage(
-        "check", DJANGO_SETTINGS_MODULE="clinic.settings.production",
+        "check",
+        DJANGO_SETTINGS_MODULE="clinic.settings.production",
         DJANGO_ALLOWED_HOSTS="clinic.example.org",
     )
     assert result.returncode != 0
@@ -45,7 +51,10 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_settings_pass_the_deployment_check_with_no_warnings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SETTINGS_MODULE="clinic.settings.production",
         DJANGO_SECRET_KEY=GOOD_SECRET,
         DJANGO_ALLOWED_HOSTS="clinic.example.org",
@@ -56,8 +65,10 @@ def test_production_settings_pass_the_deployment_check_with_no_warnings():
 
 def test_production_never_loads_demo_data():
     result = run_manage(
-        "seed_demo", DJANGO_SETTINGS_MODULE="clinic.settings.production",
-        DJANGO_SECRET_KEY=GOOD_SECRET, DJANGO_ALLOWED_HOSTS="clinic.example.org",
+        "seed_demo",
+        DJANGO_SETTINGS_MODULE="clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_SECRET,
+        DJANGO_ALLOWED_HOSTS="clinic.example.org",
     )
     assert result.returncode != 0
     assert "never loaded under production" in result.stderr
@@ -65,12 +76,17 @@ def test_production_never_loads_demo_data():
 
 def test_debug_is_off_in_production_and_on_locally():
     prod = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
-        DJANGO_SETTINGS_MODULE="clinic.settings.production", DJANGO_SECRET_KEY=GOOD_SECRET,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        DJANGO_SETTINGS_MODULE="clinic.settings.production",
+        DJANGO_SECRET_KEY=GOOD_SECRET,
         DJANGO_ALLOWED_HOSTS="clinic.example.org",
     )
     local = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
         DJANGO_SETTINGS_MODULE="clinic.settings.local",
     )
     assert prod.stdout.split()[-1] == "False", prod.stderr
@@ -78,7 +94,9 @@ def test_debug_is_off_in_production_and_on_locally():
 
 
 def test_a_boolean_that_is_not_clearly_yes_or_no_is_refused():
-    result = run_manage("check", DJANGO_SETTINGS_MODULE="clinic.settings.local", DJANGO_DEBUG="maybe")
+    result = run_manage(
+        "check", DJANGO_SETTINGS_MODULE="clinic.settings.local", DJANGO_DEBUG="maybe"
+    )
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be one of" in result.stderr
 
@@ -88,7 +106,9 @@ def test_passwords_are_hashed_with_argon2_outside_the_test_suite():
         assert make_password("demo-pass-123").startswith("argon2")
 
 
-@pytest.mark.skipif(not REQUIRE_SERVICES, reason="CI flag not set: running on the zero-setup defaults")
+@pytest.mark.skipif(
+    not REQUIRE_SERVICES, reason="CI flag not set: running on the zero-setup defaults"
+)
 def test_ci_runs_on_postgresql_and_redis(db):
     import redis
     from django.conf import settings
