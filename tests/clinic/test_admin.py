@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from clinic.models import Membership
+from tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def staff_admin_client(client, world):
+    world.admin.is_staff = True
+    world.admin.save()
+    client.force_login(world.admin)
+    return client
+
+
+def test_clinic_staff_see_only_their_clinics_patients_in_the_admin(staff_admin_client, world):
+    page = staff_admin_client.get("/admin/patients/patient/").content.decode()
+    assert world.patient.last_name in page
+    assert world.foreign_patient.last_name not in page
+
+
+def test_another_clinics_patient_cannot_be_opened_in_the_admin(staff_admin_client, world):
+    response = staff_admin_client.get(f"/admin/patients/patient/{world.foreign_patient.pk}/change/")
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+    assert world.foreign_patient.last_name not in staff_admin_client.get("/admin/").content.decode()
+
+
+def test_clinics_and_memberships_are_scoped_too(staff_admin_client, world):
+    clinics = staff_admin_client.get("/admin/clinic/clinic/").content.decode()
+    assert "Clinic A" in clinics and "Clinic B" not in clinics
+    memberships = staff_admin_client.get("/admin/clinic/membership/").content.decode()
+    assert str(world.physio) in memberships
+    assert str(world.other_physio) not in memberships
+
+
+def test_a_physiotherapist_cannot_change_clinic_settings_or_memberships(client, world):
+    world.physio.is_staff = True
+    world.physio.save()
+    client.force_login(world.physio)
+    response = client.post(
+        "/admin/clinic/membership/add/",
+        {"user": world.physio.pk, "clinic": world.clinic.pk, "role": "admin"},
+    )
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=world.physio, role="admin").exists()
+
+
+def test_the_patient_form_offers_only_this_clinics_staff(staff_admin_client, world):
+    page = staff_admin_client.get("/admin/patients/patient/add/").content.decode()
+    assert str(world.physio) in page
+    assert world.other_physio.get_full_name() not in page
+    assert "Clinic B" not in page
+
+
+def test_staff_without_a_clinic_cannot_use_the_admin(client, db):
+    loner = UserFactory(is_staff=True)
+    client.force_login(loner)
+    response = client.get("/admin/patients/patient/")
+    assert response.status_code == 403
+
+
+def test_an_admin_of_two_clinics_sees_both(client, world):
+    MembershipFactory(user=world.admin, clinic=world.other_clinic, role=Membership.Role.ADMIN)
+    world.admin.is_staff = True
+    world.admin.save()
+    client.force_login(world.admin)
+    page = client.get("/admin/patients/patient/").content.decode()
+    assert world.patient.last_name in page and world.foreign_patient.last_name in page
