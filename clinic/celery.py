@@ -21,4 +21,11 @@ app.conf.beat_schedule = {
         "task": "clinic.tasks.notifications_sweep",
         "schedule": 60.0,
     },
+    # Every minute: alert clinic admins again about open escalations nobody has acknowledged
+    # within the clinic's delay (15 min for emergencies, 2 h for urgent, by default).
+    "escalations-realert": {
+        "task": "triage.tasks.escalations_realert",
+        "schedule": 60.0,
+        "options": {"queue": "escalations"},
+    },
 }

@@ -11,6 +11,7 @@ from patients import views as patient_views
 api_v1 = [
     path("", include("clinic.api.urls")),
     path("", include("patients.api.urls")),
+    path("", include("triage.api.urls")),
 ]
 
 dashboard = (

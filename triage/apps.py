@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class TriageConfig(AppConfig):
     name = "triage"
+
+    def ready(self) -> None:
+        from . import notifications
+
+        notifications.register()

@@ -1,0 +1,19 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("intakes", views.IntakeViewSet, basename="intake")
+router.register(
+    r"clinic/patients/(?P<patient_pk>\d+)/intakes",
+    views.PatientIntakeViewSet,
+    basename="clinic-patient-intake",
+)
+router.register("clinic/assessments", views.AssessmentViewSet, basename="clinic-assessment")
+router.register("clinic/escalations", views.EscalationViewSet, basename="clinic-escalation")
+
+urlpatterns = [
+    path("clinic/triage-queue/", views.TriageQueueView.as_view(), name="clinic-triage-queue"),
+    *router.urls,
+]

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as df
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clinic.api.permissions import IsClinician, IsPatient
+from patients.models import Patient
+from patients.selectors import patients_for_clinician
+
+from .. import selectors, services
+from ..models import Assessment, Escalation, Intake
+from .serializers import (
+    ClinicianAssessmentSerializer,
+    ClinicianIntakeSerializer,
+    EscalationSerializer,
+    IntakeInputSerializer,
+    IntakeSerializer,
+    QueueItemSerializer,
+    ResolveInputSerializer,
+    ReviewInputSerializer,
+)
+
+
+def _intake_response(
+    intake: Intake, serializer: type[IntakeSerializer], request: Request
+) -> Response:
+    intake = Intake.objects.select_related("assessment").get(pk=intake.pk)
+    return Response(
+        serializer(intake, context={"request": request}).data, status=status.HTTP_201_CREATED
+    )
+
+
+@extend_schema(tags=["patient: intake"])
+class IntakeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The patient's own screening questionnaires and what they showed."""
+
+    permission_classes = [IsPatient]
+    serializer_class = IntakeSerializer
+
+    def get_queryset(self) -> QuerySet[Intake]:
+        if getattr(self, "swagger_fake_view", False):
+            return Intake.objects.none()
+        return selectors.intakes_of_patient(self.request.user.patient)  # type: ignore[union-attr]
+
+    @extend_schema(request=IntakeInputSerializer, responses={201: IntakeSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = IntakeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        intake = services.intake_submit(
+            patient=request.user.patient,  # type: ignore[union-attr]
+            submitted_by=request.user,  # type: ignore[arg-type]
+            **data.validated_data,
+        )
+        return _intake_response(intake, IntakeSerializer, request)
+
+
+@extend_schema(tags=["clinic: triage"])
+class PatientIntakeViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Intakes of one patient, recorded by the patient or by a clinician on their behalf."""
+
+    permission_classes = [IsClinician]
+    serializer_class = ClinicianIntakeSerializer
+
+    def patient(self) -> Patient:
+        patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
+        return get_object_or_404(patients, pk=self.kwargs["patient_pk"])
+
+    def get_queryset(self) -> QuerySet[Intake]:
+        if getattr(self, "swagger_fake_view", False):
+            return Intake.objects.none()
+        return selectors.intakes_of_patient(self.patient()).select_related(
+            "assessment__escalation", "assessment__review__reviewed_by"
+        )
+
+    @extend_schema(request=IntakeInputSerializer, responses={201: ClinicianIntakeSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        patient = self.patient()
+        data = IntakeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        intake = services.intake_submit(
+            patient=patient,
+            submitted_by=request.user,  # type: ignore[arg-type]
+            **data.validated_data,
+        )
+        return _intake_response(intake, ClinicianIntakeSerializer, request)
+
+
+@extend_schema(tags=["clinic: triage"])
+class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsClinician]
+    serializer_class = ClinicianAssessmentSerializer
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Assessment.objects.none()
+        return selectors.assessments_for_clinician(self.request.user).select_related(  # type: ignore[arg-type]
+            "escalation", "review__reviewed_by"
+        )
+
+    @extend_schema(request=ReviewInputSerializer, responses={201: ClinicianAssessmentSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Sign off the assessment as reviewed, with an optional note."""
+        assessment = self.get_object()
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assessment_review(
+            assessment=assessment,
+            user=request.user,  # type: ignore[arg-type]
+            note=data.validated_data["note"],
+        )
+        assessment = self.get_queryset().get(pk=assessment.pk)
+        return Response(self.get_serializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class EscalationFilter(df.FilterSet):
+    status = df.ChoiceFilter(choices=Escalation.Status.choices)
+    level = df.ChoiceFilter(choices=Escalation.Level.choices)
+
+    class Meta:
+        model = Escalation
+        fields = ("status", "level")
+
+
+@extend_schema(tags=["clinic: triage"])
+class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsClinician]
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationFilter
+
+    def get_queryset(self) -> QuerySet[Escalation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Escalation.objects.none()
+        return selectors.escalations_for_clinician(self.request.user)  # type: ignore[arg-type]
+
+    @extend_schema(request=None, responses=EscalationSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        """Take charge of the alert: stops the reminders. Records who and when."""
+        escalation = services.escalation_acknowledge(
+            escalation=self.get_object(),
+            user=request.user,  # type: ignore[arg-type]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=escalation.pk)).data)
+
+    @extend_schema(request=ResolveInputSerializer, responses=EscalationSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        """Close the alert with a note of what was done."""
+        escalation = self.get_object()
+        data = ResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = services.escalation_resolve(
+            escalation=escalation,
+            user=request.user,  # type: ignore[arg-type]
+            note=data.validated_data["note"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=escalation.pk)).data)
+
+
+@extend_schema(tags=["clinic: triage"])
+class TriageQueueView(generics.ListAPIView):
+    """Unreviewed intakes and unresolved escalations: most urgent first, then oldest first."""
+
+    permission_classes = [IsClinician]
+    serializer_class = QueueItemSerializer
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Assessment.objects.none()
+        return selectors.triage_queue(self.request.user)  # type: ignore[arg-type]

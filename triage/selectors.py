@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from clinic.models import User
+from clinic.selectors import member_clinic_ids
+from patients.models import Patient
+
+from .models import Assessment, Escalation, Intake
+
+
+def intakes_of_patient(patient: Patient) -> QuerySet[Intake]:
+    return Intake.objects.filter(patient=patient).select_related("assessment")
+
+
+def escalations_for_clinician(user: User) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(patient__clinic_id__in=member_clinic_ids(user)).select_related(
+        "patient", "assessment", "acknowledged_by", "resolved_by"
+    )
+
+
+def assessments_for_clinician(user: User) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(patient__clinic_id__in=member_clinic_ids(user))
+
+
+def triage_queue(user: User) -> QuerySet[Assessment]:
+    """Unreviewed assessments and unresolved escalations: most urgent first, then oldest."""
+    return (
+        assessments_for_clinician(user)
+        .filter(
+            Q(review__isnull=True)
+            | Q(escalation__status__in=[Escalation.Status.OPEN, Escalation.Status.ACKNOWLEDGED])
+        )
+        .select_related("patient", "escalation", "review")
+        .order_by("-urgency_rank", "created_at", "id")
+    )

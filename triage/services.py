@@ -1,0 +1,247 @@
+"""Writes of the triage capability: intakes, assessments, escalations and their acknowledgement."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from clinic.errors import Conflict, DomainError
+from clinic.models import Membership, User
+from clinic.services import notification_schedule
+from patients.models import Patient
+
+from . import engine, instruments, medication
+from .models import Assessment, AssessmentReview, Escalation, Intake
+from .questionnaire import QUESTIONNAIRE_VERSION
+from .rules import EMERGENCY, URGENT, urgency_rank
+
+ESCALATING = (EMERGENCY, URGENT)
+
+
+def _medicines_for_rules(medicines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Stored medicines carry ISO dates; the medication rules want date objects."""
+    parsed = []
+    for m in medicines:
+        since = m.get("since")
+        parsed.append(
+            {**m, "since": date.fromisoformat(since) if isinstance(since, str) else since}
+        )
+    return parsed
+
+
+def assessment_record(
+    *,
+    patient: Patient,
+    answers: Mapping[str, Any],
+    source: str = Assessment.Source.INTAKE,
+    intake: Intake | None = None,
+    start_back: Sequence[Any] | None = None,
+    oswestry: Mapping[str, Any] | None = None,
+    medicines: Sequence[Mapping[str, Any]] = (),
+    now: datetime | None = None,
+) -> Assessment:
+    """Run the rules engine and the instruments; store the result and escalate if needed."""
+    now = now or timezone.now()
+    result = engine.assess(answers)
+    fields: dict[str, Any] = {}
+    if start_back is not None:
+        sb = instruments.start_back(start_back)
+        fields.update(
+            start_back_total=sb.total,
+            start_back_psychosocial=sb.psychosocial,
+            start_back_risk=sb.risk,
+            pathway=instruments.pathway_for_risk(sb.risk).code,
+        )
+    if oswestry is not None:
+        odi = instruments.oswestry(oswestry)
+        fields.update(oswestry_score=odi.score, oswestry_band=odi.band or "")
+    notes = medication.medication_notes(
+        _medicines_for_rules(medicines),
+        age=answers.get("age"),
+        duration_days=answers.get("duration_days"),
+        sciatica=bool(answers.get("radiating_leg_pain")),
+        reference_time=now,
+    )
+    assessment = Assessment.objects.create(
+        patient=patient,
+        source=source,
+        intake=intake,
+        urgency=result.urgency,
+        urgency_rank=urgency_rank(result.urgency),
+        flags=sorted(result.flags),
+        fired_rules=[rule.to_dict() for rule in result.fired],
+        ruleset_version=result.ruleset_version,
+        patient_message=result.patient_message,
+        clinician_summary=result.clinician_summary,
+        medication_notes=[dataclasses.asdict(n) for n in notes],
+        created_at=now,
+        **fields,
+    )
+    if result.urgency in ESCALATING:
+        escalation_raise(assessment=assessment, now=now)
+    return assessment
+
+
+@transaction.atomic
+def intake_submit(
+    *,
+    patient: Patient,
+    submitted_by: User,
+    answers: Mapping[str, Any],
+    start_back: Sequence[Any] | None = None,
+    oswestry: Mapping[str, Any] | None = None,
+    description: str = "",
+    medicines: Sequence[Mapping[str, Any]] = (),
+) -> Intake:
+    """Store an intake with its assessment, escalation and alerts, all in one transaction."""
+    if not patient.is_active:
+        raise DomainError("This patient record is inactive.")
+    stored_medicines = [
+        {**m, "since": m["since"].isoformat() if m.get("since") else None} for m in medicines
+    ]
+    intake = Intake.objects.create(
+        patient=patient,
+        submitted_by=submitted_by,
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        answers=dict(answers),
+        pain_nrs=answers.get("pain_nrs"),
+        start_back=list(start_back) if start_back is not None else None,
+        oswestry=dict(oswestry) if oswestry is not None else None,
+        description=description,
+        medicines=stored_medicines,
+    )
+    assessment_record(
+        patient=patient,
+        answers=answers,
+        intake=intake,
+        start_back=start_back,
+        oswestry=oswestry,
+        medicines=stored_medicines,
+        now=intake.created_at,
+    )
+    return intake
+
+
+def realert_interval(escalation: Escalation) -> timedelta:
+    clinic = escalation.patient.clinic
+    minutes = (
+        clinic.emergency_realert_minutes
+        if escalation.level == Escalation.Level.EMERGENCY
+        else clinic.urgent_realert_minutes
+    )
+    return timedelta(minutes=minutes)
+
+
+def _alert_recipients(patient: Patient, *, include_physio: bool) -> list[User]:
+    """The clinic's admins (and the assigned physiotherapist); all staff if nobody else."""
+    admins = User.objects.filter(
+        memberships__clinic_id=patient.clinic_id,
+        memberships__role=Membership.Role.ADMIN,
+        is_active=True,
+    )
+    people = {u.pk: u for u in admins}
+    physio = patient.physiotherapist
+    if include_physio and physio is not None and physio.is_active:
+        people[physio.pk] = physio
+    if not people:
+        people = {
+            u.pk: u
+            for u in User.objects.filter(memberships__clinic_id=patient.clinic_id, is_active=True)
+        }
+    return sorted(people.values(), key=lambda u: u.pk)
+
+
+def _send_alerts(escalation: Escalation, round_: int, recipients: list[User]) -> None:
+    for user in recipients:
+        notification_schedule(
+            kind="escalation_alert",
+            recipient=user.email,
+            recipient_user=user,
+            clinic=escalation.patient.clinic,
+            context={"escalation_id": escalation.pk, "round": round_},
+            dedupe_key=f"escalation:{escalation.pk}:round:{round_}:user:{user.pk}",
+            queue="escalations",
+        )
+
+
+def escalation_raise(*, assessment: Assessment, now: datetime) -> Escalation:
+    """Open an escalation for an emergency/urgent assessment and alert the clinic at once."""
+    escalation = Escalation(
+        patient=assessment.patient,
+        assessment=assessment,
+        level=assessment.urgency,
+        created_at=now,
+    )
+    escalation.next_alert_at = now + realert_interval(escalation)
+    escalation.save()
+    _send_alerts(escalation, 0, _alert_recipients(assessment.patient, include_physio=True))
+    return escalation
+
+
+def escalations_realert(*, now: datetime | None = None) -> int:
+    """Alert the admins again about every open escalation whose wait has run out."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        due = (
+            Escalation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("patient__clinic", "patient__physiotherapist")
+            .filter(status=Escalation.Status.OPEN, next_alert_at__lte=now)
+            .order_by("next_alert_at")[:500]
+        )
+        for escalation in due:
+            _send_alerts(
+                escalation,
+                escalation.alerts_sent,
+                _alert_recipients(escalation.patient, include_physio=False),
+            )
+            Escalation.objects.filter(pk=escalation.pk).update(
+                alerts_sent=F("alerts_sent") + 1,
+                next_alert_at=now + realert_interval(escalation),
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation: Escalation, user: User) -> Escalation:
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if escalation.status != Escalation.Status.OPEN:
+        raise Conflict(f"This escalation is already {escalation.status}.")
+    escalation.status = Escalation.Status.ACKNOWLEDGED
+    escalation.acknowledged_by = user
+    escalation.acknowledged_at = timezone.now()
+    escalation.next_alert_at = None
+    escalation.save()
+    return escalation
+
+
+@transaction.atomic
+def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Escalation:
+    if not note.strip():
+        raise DomainError("Say how it was resolved.", fields={"note": ["This field is required."]})
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if escalation.status == Escalation.Status.RESOLVED:
+        raise Conflict("This escalation is already resolved.")
+    now = timezone.now()
+    if escalation.acknowledged_at is None:  # resolving also acknowledges
+        escalation.acknowledged_by, escalation.acknowledged_at = user, now
+    escalation.status = Escalation.Status.RESOLVED
+    escalation.resolved_by, escalation.resolved_at = user, now
+    escalation.resolution_note = note.strip()
+    escalation.next_alert_at = None
+    escalation.save()
+    return escalation
+
+
+@transaction.atomic
+def assessment_review(*, assessment: Assessment, user: User, note: str) -> AssessmentReview:
+    if AssessmentReview.objects.filter(assessment=assessment).exists():
+        raise Conflict("This assessment has already been reviewed.")
+    return AssessmentReview.objects.create(assessment=assessment, reviewed_by=user, note=note)
