@@ -12,7 +12,8 @@ from .base import DATABASES, VAR_DIR
 SECRET_KEY = SECRET_KEY or "test-key-with-enough-length-and-variety-0123456789-abcdef"  # noqa: F405
 # Argon2 is the production hasher (asserted in tests); the suite hashes many passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not os.environ.get("EMAIL_URL"):  # a worker in the integration tests sends real SMTP
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so a Celery worker process in the integration tests can share it.
