@@ -28,6 +28,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("triage/", include("triage.urls")),
     path("invitations/<str:token>/", patient_views.invitation_accept, name="invitation-accept"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,7 +24,7 @@ def render_escalation_alert(notification: Notification) -> Message:
         "escalation": escalation,
         "clinic": clinic,
         "reminder": notification.context.get("round", 0) > 0,
-        "link": settings.SITE_URL + reverse("admin:triage_escalation_change", args=[escalation.pk]),
+        "link": f"{settings.SITE_URL}{reverse('triage:queue')}#escalation-{escalation.pk}",
     }
     level = escalation.get_level_display().upper()
     prefix = "REMINDER: " if context["reminder"] else ""

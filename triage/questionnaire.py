@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from . import instruments
+
 QUESTIONNAIRE_VERSION = "2026.1"
 
 FieldType = Literal["bool", "int", "choice"]
@@ -393,3 +395,39 @@ def validate_answers(data: Mapping[str, Any]) -> dict[str, str]:
     problems = {name: REQUIRED for name in REQUIRED_FIELDS if data.get(name) is None}
     problems.update(validate_values(data))
     return problems
+
+
+def form_definition() -> dict[str, Any]:
+    """The intake form as plain data, for the app to render (and to stay in step with)."""
+    return {
+        "version": QUESTIONNAIRE_VERSION,
+        "groups": list(GROUPS),
+        "fields": [
+            {
+                "name": f.name,
+                "type": f.type,
+                "question": f.question,
+                "group": f.group,
+                "required": f.name in REQUIRED_FIELDS,
+                "minimum": f.minimum,
+                "maximum": f.maximum,
+                "choices": list(f.choices),
+            }
+            for f in FIELDS
+        ],
+        "start_back": {
+            "preamble": instruments.START_BACK_PREAMBLE,
+            "items": list(instruments.START_BACK_ITEMS),
+            "responses": list(instruments.START_BACK_RESPONSE_LABELS),
+            "item9_responses": list(instruments.START_BACK_ITEM9_LABELS),
+            "copyright": instruments.START_BACK_COPYRIGHT,
+        },
+        # Section names only: the Oswestry statements are licensed text.
+        "oswestry": {
+            "sections": [
+                {"name": name, "label": instruments.ODI_SECTION_LABELS[name]}
+                for name in instruments.ODI_SECTIONS
+            ],
+            "scores": [0, 1, 2, 3, 4, 5],
+        },
+    }

@@ -31,6 +31,6 @@ def triage_queue(user: User) -> QuerySet[Assessment]:
             Q(review__isnull=True)
             | Q(escalation__status__in=[Escalation.Status.OPEN, Escalation.Status.ACKNOWLEDGED])
         )
-        .select_related("patient", "escalation", "review")
+        .select_related("patient", "escalation__acknowledged_by", "review")
         .order_by("-urgency_rank", "created_at", "id")
     )

@@ -48,7 +48,7 @@ def test_the_first_alert_goes_to_the_physio_and_the_admins_on_the_escalation_que
     message = mail.outbox[-1]
     assert message.subject.startswith("EMERGENCY triage alert")
     assert emergency.patient.last_name not in message.subject + message.body  # no names by email
-    assert f"/admin/triage/escalation/{emergency.pk}/change/" in message.body
+    assert f"/triage/#escalation-{emergency.pk}" in message.body
 
 
 def test_an_unacknowledged_emergency_realerts_the_admins_every_interval(world, emergency):

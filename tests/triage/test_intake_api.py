@@ -208,3 +208,19 @@ def test_intake_list_query_count_is_constant(patient_client, world):
         )
     PatientFactory(clinic=world.clinic)
     assert count() == few
+
+
+def test_the_app_gets_the_form_with_keele_wording_and_no_oswestry_statements(patient_client, world):
+    form = patient_client.get("/api/v1/intake-form/").json()
+    assert form["version"] == "2026.1"
+    by_name = {f["name"]: f for f in form["fields"]}
+    assert by_name["saddle_numbness"]["required"] is True
+    assert by_name["buttock_pain"]["required"] is False
+    assert {n for n, f in by_name.items() if f["required"]} == set(REQUIRED_FIELDS)
+    assert len(form["start_back"]["items"]) == 9
+    assert form["start_back"]["copyright"] == "© Keele University 2007"
+    assert form["start_back"]["items"][0].startswith("My back pain has spread down my leg")
+    assert [s["name"] for s in form["oswestry"]["sections"]][:2] == [
+        "pain_intensity",
+        "personal_care",
+    ]

@@ -14,6 +14,7 @@ router.register("clinic/assessments", views.AssessmentViewSet, basename="clinic-
 router.register("clinic/escalations", views.EscalationViewSet, basename="clinic-escalation")
 
 urlpatterns = [
+    path("intake-form/", views.IntakeFormView.as_view(), name="intake-form"),
     path("clinic/triage-queue/", views.TriageQueueView.as_view(), name="clinic-triage-queue"),
     *router.urls,
 ]

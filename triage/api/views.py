@@ -17,6 +17,7 @@ from patients.selectors import patients_for_clinician
 
 from .. import selectors, services
 from ..models import Assessment, Escalation, Intake
+from ..questionnaire import form_definition
 from .serializers import (
     ClinicianAssessmentSerializer,
     ClinicianIntakeSerializer,
@@ -186,3 +187,11 @@ class TriageQueueView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Assessment.objects.none()
         return selectors.triage_queue(self.request.user)  # type: ignore[arg-type]
+
+
+@extend_schema(tags=["patient: intake"], responses=dict)
+class IntakeFormView(generics.GenericAPIView):
+    """The current intake questionnaire: every question, its type and whether it is required."""
+
+    def get(self, request: Request) -> Response:
+        return Response(form_definition())

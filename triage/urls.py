@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "triage"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("escalations/<int:pk>/resolve/", views.resolve, name="resolve"),
+]
