@@ -13,6 +13,16 @@ from timezone_field import TimeZoneField
 
 from clinic.models import Clinic
 
+from .vocabulary import (
+    Function,
+    MovementDirection,
+    Region,
+    ReliefEffect,
+    ReliefMethod,
+    Side,
+    Trigger,
+)
+
 
 class Patient(models.Model):
     """A person treated at one clinic. The same person at two clinics is two records."""
@@ -43,6 +53,11 @@ class Patient(models.Model):
     email_opt_in = models.BooleanField(default=True)
     quiet_hours_start = models.TimeField(default=dt.time(21, 0))
     quiet_hours_end = models.TimeField(default=dt.time(8, 0))
+    # The movement direction that aggravates the pain, as the physiotherapist assessed it;
+    # exercises in that direction need the clinician's confirmation.
+    aggravating_direction = models.CharField(
+        max_length=20, choices=MovementDirection.choices, blank=True
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -93,3 +108,77 @@ class PatientInvitation(models.Model):
 
     def is_usable(self, now: dt.datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+
+class Episode(models.Model):
+    """One spasm episode as the patient recorded it (often offline, synced later)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
+    # Made by the app when the episode is recorded: retries and re-syncs carry the same one.
+    client_id = models.UUIDField()
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Always set (from ended_at when the app sent an end time) so the database can aggregate it.
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    peak_intensity = models.PositiveSmallIntegerField()
+    side = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    region = models.CharField(max_length=10, choices=Region.choices, blank=True)
+    trigger_notes = models.TextField(blank=True)
+    activity = models.CharField(max_length=200, blank=True)
+    medicines = models.JSONField(default=list, blank=True)
+    function = models.CharField(max_length=30, choices=Function.choices, blank=True)
+    notes = models.TextField(blank=True)
+    red_flags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering: ClassVar = ["-started_at", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["patient", "client_id"], name="episode_client_id_unique_per_patient"
+            ),
+            models.CheckConstraint(
+                condition=Q(peak_intensity__lte=10), name="episode_peak_intensity_0_10"
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["patient", "started_at"], name="episode_patient_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode #{self.pk}"
+
+    @property
+    def has_red_flag(self) -> bool:
+        return any(self.red_flags.values())
+
+
+class EpisodeTrigger(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="triggers")
+    code = models.CharField(max_length=30, choices=Trigger.choices)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["episode", "code"], name="episode_trigger_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class EpisodeRelief(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="relief")
+    method = models.CharField(max_length=30, choices=ReliefMethod.choices)
+    effect = models.CharField(max_length=10, choices=ReliefEffect.choices)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["episode", "method"], name="episode_relief_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method}: {self.effect}"

@@ -30,6 +30,7 @@ PATIENT_EDITABLE_FIELDS = (
     "quiet_hours_end",
     "is_active",
     "physiotherapist",
+    "aggravating_direction",
 )
 
 

@@ -52,6 +52,14 @@ class Assessment(models.Model):
     intake = models.OneToOneField(
         Intake, null=True, blank=True, on_delete=models.PROTECT, related_name="assessment"
     )
+    # Set when a red flag reported in a spasm episode re-ran the rules.
+    episode = models.ForeignKey(
+        "patients.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
     urgency = models.CharField(max_length=20, choices=Urgency.choices)
     # routine 0 ... emergency 3 (triage.rules.urgency_rank), for "most urgent first" ordering.
     urgency_rank = models.PositiveSmallIntegerField(editable=False)

@@ -30,7 +30,9 @@ class PatientUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSeriali
 
     class Meta:
         model = Patient
-        fields: tuple[str, ...] = (*PROFILE_FIELDS, "physiotherapist", "is_active")
+        fields: tuple[str, ...] = (
+            *PROFILE_FIELDS, "physiotherapist", "is_active", "aggravating_direction",
+        )  # fmt: skip
         # Uniqueness and cross-field rules are checked by the service's full_clean().
         validators: list[Any] = []
 
@@ -83,6 +85,7 @@ class PatientSerializer(serializers.ModelSerializer):
             *PROFILE_FIELDS,
             "physiotherapist",
             "is_active",
+            "aggravating_direction",
             "has_app_account",
             "created_at",
             "updated_at",

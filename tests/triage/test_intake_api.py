@@ -224,3 +224,16 @@ def test_the_app_gets_the_form_with_keele_wording_and_no_oswestry_statements(pat
         "pain_intensity",
         "personal_care",
     ]
+
+
+def test_a_retried_intake_with_the_same_key_is_replayed_not_repeated(patient_client, world):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "intake-7f3a"}
+    first = patient_client.post(INTAKES, answers(**EMERGENCY), format="json", **headers)
+    again = patient_client.post(INTAKES, answers(**EMERGENCY), format="json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Intake.objects.count() == 1 and Escalation.objects.count() == 1
+    other = patient_client.post(INTAKES, answers(), format="json", **headers)
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.idempotency import PARAMETER, idempotent
 from patients.models import Patient
 from patients.selectors import patients_for_clinician
 
@@ -56,7 +57,10 @@ class IntakeViewSet(
             return Intake.objects.none()
         return selectors.intakes_of_patient(self.request.user.patient)  # type: ignore[union-attr]
 
-    @extend_schema(request=IntakeInputSerializer, responses={201: IntakeSerializer})
+    @extend_schema(
+        request=IntakeInputSerializer, responses={201: IntakeSerializer}, parameters=[PARAMETER]
+    )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = IntakeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
