@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from .api.errors import error_body
-from .models import IdempotencyRecord
+from .models import IdempotencyRecord, User
 
 HEADER = "Idempotency-Key"
 TTL = timedelta(hours=24)
@@ -74,7 +74,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
                 status=400,
             )
         fingerprint = _fingerprint(request)  # parses the body first: bad JSON is a plain 400
-        user = request.user
+        user = cast(User, request.user)  # the view's permissions ran before this
         IdempotencyRecord.objects.filter(
             user=user, key=key, created_at__lt=timezone.now() - TTL
         ).delete()
