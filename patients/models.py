@@ -129,6 +129,8 @@ class Episode(models.Model):
     function = models.CharField(max_length=30, choices=Function.choices, blank=True)
     notes = models.TextField(blank=True)
     red_flags = models.JSONField(default=dict, blank=True)
+    # Medication-safety notes (clinical reference §8) for the medicines above, set by triage.
+    medication_notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

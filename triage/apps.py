@@ -5,6 +5,6 @@ class TriageConfig(AppConfig):
     name = "triage"
 
     def ready(self) -> None:
-        from . import notifications
+        from . import notifications, receivers  # noqa: F401 - connects the episode receiver
 
         notifications.register()

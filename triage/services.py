@@ -14,7 +14,8 @@ from django.utils import timezone
 from clinic.errors import Conflict, DomainError
 from clinic.models import Membership, User
 from clinic.services import notification_schedule
-from patients.models import Patient
+from patients.models import Episode, Patient
+from patients.vocabulary import EPISODE_RED_FLAGS
 
 from . import engine, instruments, medication
 from .models import Assessment, AssessmentReview, Escalation, Intake
@@ -41,6 +42,7 @@ def assessment_record(
     answers: Mapping[str, Any],
     source: str = Assessment.Source.INTAKE,
     intake: Intake | None = None,
+    episode: Episode | None = None,
     start_back: Sequence[Any] | None = None,
     oswestry: Mapping[str, Any] | None = None,
     medicines: Sequence[Mapping[str, Any]] = (),
@@ -72,6 +74,7 @@ def assessment_record(
         patient=patient,
         source=source,
         intake=intake,
+        episode=episode,
         urgency=result.urgency,
         urgency_rank=urgency_rank(result.urgency),
         flags=sorted(result.flags),
@@ -245,3 +248,71 @@ def assessment_review(*, assessment: Assessment, user: User, note: str) -> Asses
     if AssessmentReview.objects.filter(assessment=assessment).exists():
         raise Conflict("This assessment has already been reviewed.")
     return AssessmentReview.objects.create(assessment=assessment, reviewed_by=user, note=note)
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def episode_answers(episode: Episode, *, now: datetime) -> dict[str, Any]:
+    """The patient's latest intake answers with the episode's red flags laid over them."""
+    patient = episode.patient
+    latest = Intake.objects.filter(patient=patient).order_by("-created_at", "-id").first()
+    answers: dict[str, Any] = dict(latest.answers) if latest is not None else {}
+    answers["age"] = _age_on(patient.date_of_birth, timezone.localdate(now, patient.timezone))
+    for flag, field in EPISODE_RED_FLAGS.items():
+        if episode.red_flags.get(flag):
+            answers[field] = True
+    return answers
+
+
+def _episode_medicines(episode: Episode) -> tuple[list[dict[str, Any]], datetime | None]:
+    """One entry per medicine, `since` its first dose in the episode; and the last dose time."""
+    first: dict[str, dict[str, Any]] = {}
+    last_dose: datetime | None = None
+    for m in episode.medicines:
+        taken = datetime.fromisoformat(m["taken_at"]) if m.get("taken_at") else None
+        key = m["name"].strip().lower()
+        entry = first.setdefault(
+            key, {"name": m["name"], "dose": m.get("dose", ""), "since": taken}
+        )
+        if taken is not None:
+            if entry["since"] is None or taken < entry["since"]:
+                entry["since"] = taken
+            last_dose = max(last_dose, taken) if last_dose else taken
+    return list(first.values()), last_dose
+
+
+def episode_assess(*, episode: Episode, now: datetime | None = None) -> Assessment | None:
+    """Medication notes for the episode; a red flag re-runs the rules and may escalate.
+
+    A re-sent or edited episode escalates again only if its urgency rises above what it
+    already reached.
+    """
+    now = now or timezone.now()
+    medicines, last_dose = _episode_medicines(episode)
+    answers = episode_answers(episode, now=now)
+    notes = medication.medication_notes(
+        medicines,
+        age=answers["age"],
+        duration_days=answers.get("duration_days"),
+        sciatica=bool(answers.get("radiating_leg_pain")),
+        reference_time=last_dose,
+    )
+    note_dicts = [{**dataclasses.asdict(n), "medicines": list(n.medicines)} for n in notes]
+    if note_dicts != episode.medication_notes:
+        episode.medication_notes = note_dicts
+        episode.save(update_fields=["medication_notes"])
+    if not episode.has_red_flag:
+        return None
+    result = engine.assess(answers)
+    reached = max((a.urgency_rank for a in episode.assessments.all()), default=-1)
+    if urgency_rank(result.urgency) <= reached:
+        return None
+    return assessment_record(
+        patient=episode.patient,
+        answers=answers,
+        source=Assessment.Source.EPISODE,
+        episode=episode,
+        now=now,
+    )

@@ -1,12 +1,23 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import episode_views, views
 
 router = SimpleRouter()
 router.register("clinic/patients", views.PatientViewSet, basename="clinic-patient")
+router.register("episodes", episode_views.EpisodeViewSet, basename="episode")
+router.register(
+    r"clinic/patients/(?P<patient_pk>\d+)/episodes",
+    episode_views.PatientEpisodeViewSet,
+    basename="clinic-patient-episode",
+)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path(
+        "clinic/episodes/summary/",
+        episode_views.ClinicEpisodeSummaryView.as_view(),
+        name="clinic-episode-summary",
+    ),
     *router.urls,
 ]

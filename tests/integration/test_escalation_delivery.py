@@ -95,3 +95,28 @@ def test_broker_messages_carry_ids_and_no_patient_data(
         for secret in ("Zebedee", "Quixote", "pat@a.example", "numb when wiping", "saddle"):
             assert secret not in text
     assert sorted(seen) == ids
+
+
+def test_a_red_flag_episode_alerts_once_through_the_worker_even_when_resent_and_edited(
+    transactional_db, world, patient_client, smtp_sink, start_worker
+):
+    from tests.patients.test_episodes import EPISODES, episode
+
+    purge_configured_queues()
+    start_worker(broker_url=configured_broker_url(), smtp_port=smtp_sink.port)
+    payload = episode(red_flags={"bowel": True})
+
+    first = patient_client.post(EPISODES, payload, format="json")
+    resent = patient_client.post(EPISODES, payload, format="json")
+    synced = patient_client.post(f"{EPISODES}sync/", {"episodes": [payload]}, format="json")
+    edited = patient_client.patch(
+        f"{EPISODES}{first.json()['id']}/", {"notes": "a bit better now"}, format="json"
+    )
+
+    assert (first.status_code, resent.status_code, edited.status_code) == (201, 200, 200)
+    assert synced.json()["results"][0]["status"] == "duplicate"
+    assert first.json()["triage"]["urgency"] == "emergency"
+    wait_for(lambda: len(smtp_sink.messages) >= 2, 30, "the episode's alert emails")
+    time.sleep(2)
+    assert smtp_sink.recipients() == ["admin@a.example", "physio@a.example"]
+    assert Escalation.objects.count() == 1

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from clinic.api.serializers import RejectUnknownFieldsMixin
+
+from ..models import Episode
+from ..vocabulary import (
+    EPISODE_RED_FLAGS,
+    Function,
+    Region,
+    ReliefEffect,
+    ReliefMethod,
+    Side,
+    Trigger,
+)
+
+MAX_SYNC_ITEMS = 200
+# Phones' clocks drift: a start a few minutes "in the future" is a clock, not a time machine.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_DURATION_MINUTES = 7 * 24 * 60
+
+
+def _not_in_future(value: Any) -> Any:
+    if value is not None and value > timezone.now() + CLOCK_SKEW:
+        raise serializers.ValidationError("Cannot be in the future.")
+    return value
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer, and only an integer: "7" or 7.5 or true are refused, not coerced."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class ReliefSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    method = serializers.ChoiceField(choices=ReliefMethod.choices)
+    effect = serializers.ChoiceField(choices=ReliefEffect.choices)
+
+
+class EpisodeMedicineSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    dose = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    taken_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_taken_at(self, value: Any) -> Any:
+        return _not_in_future(value)
+
+
+class RedFlagsSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """The mini red-flag re-check; an absent answer means "no"."""
+
+    bladder = StrictBooleanField(required=False, help_text="New trouble passing or holding urine")
+    bowel = StrictBooleanField(required=False, help_text="New loss of bowel control or feeling")
+    saddle_numbness = StrictBooleanField(
+        required=False, help_text="Numbness between the legs, genitals or back passage"
+    )
+    both_legs = StrictBooleanField(required=False, help_text="Symptoms in both legs")
+    new_weakness = StrictBooleanField(required=False, help_text="New weakness in a leg")
+    fever = StrictBooleanField(required=False, help_text="Fever, sweats or shivering")
+    fainting = StrictBooleanField(required=False, help_text="Fainted or blacked out")
+    chest_pain_or_breathlessness = StrictBooleanField(
+        required=False, help_text="Chest pain or shortness of breath"
+    )
+
+
+class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    client_id = serializers.UUIDField(help_text="Made by the app; a resend with it is a no-op")
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(required=False, allow_null=True)
+    duration_minutes = StrictIntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_DURATION_MINUTES
+    )
+    peak_intensity = StrictIntegerField(min_value=0, max_value=10)
+    side = serializers.ChoiceField(choices=Side.choices, required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+    triggers = serializers.ListField(
+        child=serializers.ChoiceField(choices=Trigger.choices),
+        required=False,
+        max_length=len(Trigger.choices),
+    )
+    trigger_notes = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    activity = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    relief = ReliefSerializer(many=True, required=False, max_length=len(ReliefMethod.choices))  # type: ignore[call-arg]
+    medicines = EpisodeMedicineSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
+    function = serializers.ChoiceField(choices=Function.choices, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    red_flags = RedFlagsSerializer(required=False)
+
+    def validate_started_at(self, value: Any) -> Any:
+        return _not_in_future(value)
+
+    def validate_ended_at(self, value: Any) -> Any:
+        return _not_in_future(value)
+
+    def validate_relief(self, value: list[Mapping[str, str]]) -> list[Mapping[str, str]]:
+        methods = [r["method"] for r in value]
+        if len(methods) != len(set(methods)):
+            raise serializers.ValidationError("Each relief method may appear once.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        started = attrs.get("started_at", getattr(self.instance, "started_at", None))
+        ended = attrs.get("ended_at")
+        if ended is not None and attrs.get("duration_minutes") is not None:
+            raise serializers.ValidationError(
+                {"duration_minutes": ["Give ended_at or duration_minutes, not both."]}
+            )
+        if ended is None or started is None:
+            return attrs
+        if ended < started:
+            raise serializers.ValidationError({"ended_at": ["Cannot be before started_at."]})
+        if (ended - started).total_seconds() > MAX_DURATION_MINUTES * 60:
+            raise serializers.ValidationError({"ended_at": ["An episode lasts at most 7 days."]})
+        return attrs
+
+
+class EpisodeUpdateSerializer(EpisodeInputSerializer):
+    """PATCH: any field but the client_id."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        del fields["client_id"]
+        return fields
+
+
+class EpisodeSyncSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    # Items are checked one by one in the view, so one bad item never blocks the others.
+    episodes = serializers.ListField(
+        child=serializers.JSONField(), allow_empty=False, max_length=MAX_SYNC_ITEMS
+    )
+
+
+class EpisodeSerializer(serializers.ModelSerializer):
+    triggers = serializers.SerializerMethodField()
+    relief = serializers.SerializerMethodField()
+    red_flags = serializers.SerializerMethodField()
+    triage = serializers.SerializerMethodField()
+    medication_notes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Episode
+        fields = (
+            "id", "client_id", "started_at", "ended_at", "duration_minutes", "peak_intensity",
+            "side", "region", "triggers", "trigger_notes", "activity", "relief", "medicines",
+            "function", "notes", "red_flags", "triage", "medication_notes", "created_at",
+            "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_triggers(self, obj: Episode) -> list[str]:
+        return sorted(t.code for t in obj.triggers.all())
+
+    def get_relief(self, obj: Episode) -> list[dict[str, str]]:
+        return [{"method": r.method, "effect": r.effect} for r in obj.relief.all()]
+
+    def get_red_flags(self, obj: Episode) -> dict[str, bool]:
+        return {name: bool(obj.red_flags.get(name)) for name in EPISODE_RED_FLAGS}
+
+    def get_triage(self, obj: Episode) -> dict[str, Any] | None:
+        # The re-triage result, written by the triage app (reverse relation, no import).
+        assessments = sorted(obj.assessments.all(), key=lambda a: (a.urgency_rank, a.pk))
+        if not assessments:
+            return None
+        latest = assessments[-1]
+        return {
+            "urgency": latest.urgency,
+            "flags": latest.flags,
+            "safety_message": latest.patient_message,
+            "escalated": latest.urgency in ("emergency", "urgent"),
+        }
+
+    def get_medication_notes(self, obj: Episode) -> list[dict[str, Any]]:
+        # Patients get the plain-language notes only (MED1, MED2); clinicians get them all.
+        return [
+            {"id": n["id"], "medicines": n["medicines"], "message": n["patient_message"]}
+            for n in obj.medication_notes
+            if n.get("patient_message")
+        ]
+
+
+class ClinicianEpisodeSerializer(EpisodeSerializer):
+    def get_medication_notes(self, obj: Episode) -> list[dict[str, Any]]:
+        return list(obj.medication_notes)

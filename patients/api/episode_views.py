@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clinic.api.permissions import IsClinician, IsPatient
+from clinic.idempotency import PARAMETER, idempotent
+
+from .. import analytics, episodes
+from ..models import Episode, Patient
+from ..selectors import patients_for_clinician
+from .episode_serializers import (
+    ClinicianEpisodeSerializer,
+    EpisodeInputSerializer,
+    EpisodeSerializer,
+    EpisodeSyncSerializer,
+    EpisodeUpdateSerializer,
+)
+
+DAYS = OpenApiParameter("days", int, description="Window length in days (1-365), default 30")
+
+
+def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
+    return (
+        analytics.live_episodes()
+        .filter(**patient_filter)
+        .prefetch_related(
+            "triggers",
+            "relief",
+            Prefetch("assessments"),
+        )
+    )
+
+
+def parse_days(request: Request) -> int:
+    raw = request.query_params.get("days", "30")
+    if not raw.isdigit() or not 1 <= int(raw) <= 365:
+        raise serializers.ValidationError({"days": ["A whole number of days from 1 to 365."]})
+    return int(raw)
+
+
+def _write_fields(validated: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(validated)
+    if "red_flags" in fields:
+        fields["red_flags"] = dict(fields["red_flags"])
+    return fields
+
+
+@extend_schema(tags=["patient: episodes"])
+class EpisodeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The patient's own spasm diary."""
+
+    permission_classes = [IsPatient]
+    serializer_class = EpisodeSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Episode]:
+        if getattr(self, "swagger_fake_view", False):
+            return Episode.objects.none()
+        return episode_queryset({"patient": self.request.user.patient})  # type: ignore[union-attr]
+
+    def _reload(self, episode: Episode) -> dict[str, Any]:
+        return EpisodeSerializer(self.get_queryset().get(pk=episode.pk)).data
+
+    @extend_schema(
+        request=EpisodeInputSerializer,
+        responses={201: EpisodeSerializer, 200: EpisodeSerializer},
+        parameters=[PARAMETER],
+        summary="Record an episode (a resend with the same client_id returns the stored one, 200)",
+    )
+    @idempotent
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = EpisodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recorded = episodes.episode_record(
+            patient=request.user.patient,  # type: ignore[union-attr]
+            **_write_fields(data.validated_data),
+        )
+        return Response(
+            self._reload(recorded.episode),
+            status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request=EpisodeUpdateSerializer, responses=EpisodeSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        episode = self.get_object()
+        data = EpisodeUpdateSerializer(episode, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        episodes.episode_update(episode=episode, **_write_fields(data.validated_data))
+        return Response(self._reload(episode))
+
+    def perform_destroy(self, instance: Episode) -> None:
+        episodes.episode_delete(episode=instance)
+
+    @extend_schema(
+        request=EpisodeSyncSerializer,
+        parameters=[PARAMETER],
+        responses=inline_serializer(
+            "EpisodeSyncResult",
+            {
+                "results": inline_serializer(
+                    "EpisodeSyncItem",
+                    {
+                        "client_id": serializers.CharField(allow_null=True),
+                        "status": serializers.ChoiceField(["created", "duplicate", "rejected"]),
+                        "id": serializers.IntegerField(allow_null=True),
+                        "errors": serializers.DictField(),
+                    },
+                    many=True,
+                )
+            },
+        ),
+        summary="Upload episodes recorded offline (up to 200); each item is judged on its own",
+    )
+    @action(detail=False, methods=["post"])
+    @idempotent
+    def sync(self, request: Request) -> Response:
+        batch = EpisodeSyncSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        patient = request.user.patient  # type: ignore[union-attr]
+        results = []
+        for item in batch.validated_data["episodes"]:
+            results.append(self._sync_one(patient, item))
+        return Response({"results": results})
+
+    def _sync_one(self, patient: Patient, item: Any) -> dict[str, Any]:
+        client_id = item.get("client_id") if isinstance(item, dict) else None
+        data = EpisodeInputSerializer(data=item)
+        if not data.is_valid():
+            return {"client_id": client_id, "status": "rejected", "id": None, "errors": data.errors}
+        with transaction.atomic():  # one item's failure never undoes another's success
+            recorded = episodes.episode_record(
+                patient=patient, **_write_fields(data.validated_data)
+            )
+        return {
+            "client_id": str(recorded.episode.client_id),
+            "status": "created" if recorded.created else "duplicate",
+            "id": recorded.episode.pk,
+            "errors": {},
+        }
+
+    @extend_schema(parameters=[DAYS], responses=dict, summary="Statistics for the app's charts")
+    @action(detail=False, methods=["get"])
+    def summary(self, request: Request) -> Response:
+        patient = request.user.patient  # type: ignore[union-attr]
+        return Response(analytics.patient_summary(patient, days=parse_days(request)))
+
+
+@extend_schema(tags=["clinic: episodes"])
+class PatientEpisodeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A patient's spasm diary, for their clinic's staff."""
+
+    permission_classes = [IsClinician]
+    serializer_class = ClinicianEpisodeSerializer
+
+    def patient(self) -> Patient:
+        patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
+        return get_object_or_404(patients, pk=self.kwargs["patient_pk"])
+
+    def get_queryset(self) -> QuerySet[Episode]:
+        if getattr(self, "swagger_fake_view", False):
+            return Episode.objects.none()
+        return episode_queryset({"patient": self.patient()})
+
+    @extend_schema(parameters=[DAYS], responses=dict)
+    @action(detail=False, methods=["get"])
+    def summary(self, request: Request, patient_pk: str | None = None) -> Response:
+        return Response(analytics.patient_summary(self.patient(), days=parse_days(request)))
+
+
+@extend_schema(tags=["clinic: episodes"], parameters=[DAYS], responses=dict)
+class ClinicEpisodeSummaryView(APIView):
+    """Across the caller's clinics: the commonest triggers and patients who are getting worse."""
+
+    permission_classes = [IsClinician]
+
+    def get(self, request: Request) -> Response:
+        patients = patients_for_clinician(request.user).filter(is_active=True)  # type: ignore[arg-type]
+        clinic = request.user.memberships.select_related("clinic").first().clinic  # type: ignore[union-attr]
+        summary = analytics.clinic_summary(
+            patients, days=parse_days(request), tz=ZoneInfo(str(clinic.timezone))
+        )
+        return Response(summary)
