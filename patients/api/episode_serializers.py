@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from clinic.api.serializers import RejectUnknownFieldsMixin
@@ -41,6 +42,19 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class AwareDateTimeField(serializers.DateTimeField):
+    """A timestamp with its UTC offset: a phone's local time without one is ambiguous."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        parsed = super().to_internal_value(value)
+        given = parse_datetime(value) if isinstance(value, str) else None
+        if given is not None and given.tzinfo is None:
+            raise serializers.ValidationError(
+                "Include the UTC offset, e.g. 2026-11-20T08:15:00+01:00."
+            )
+        return parsed
+
+
 class StrictBooleanField(serializers.BooleanField):
     def to_internal_value(self, data: Any) -> bool:
         if not isinstance(data, bool):
@@ -56,7 +70,7 @@ class ReliefSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class EpisodeMedicineSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100)
     dose = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    taken_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    taken_at = AwareDateTimeField(required=False, allow_null=True, default=None)
 
     def validate_taken_at(self, value: Any) -> Any:
         return _not_in_future(value)
@@ -81,8 +95,8 @@ class RedFlagsSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     client_id = serializers.UUIDField(help_text="Made by the app; a resend with it is a no-op")
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField(required=False, allow_null=True)
+    started_at = AwareDateTimeField()
+    ended_at = AwareDateTimeField(required=False, allow_null=True)
     duration_minutes = StrictIntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_DURATION_MINUTES
     )

@@ -75,6 +75,7 @@ def test_an_end_time_sets_the_duration(patient_client, world):
         ("relief", [{"method": "heat", "effect": "good"}, {"method": "heat", "effect": "some"}]),
         ("started_at", "2999-01-01T08:00:00Z"),
         ("started_at", "yesterday"),
+        ("started_at", "2026-11-20T08:15:00"),
         ("side", "middle"),
         ("function", "ran a marathon"),
         ("red_flags", {"bladder": "yes"}),
