@@ -438,7 +438,7 @@ class PatientProgramViewSet(
         summary="Edit the program: a new revision (what is left out carries over)",
     )
     @action(detail=True, methods=["get", "post"])
-    def revisions(self, request: Request, pk: str | None = None) -> Response:
+    def revisions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         program = self.get_object()
         if request.method == "GET":
             revisions = selectors.revisions_of_program(program)
@@ -452,7 +452,7 @@ class PatientProgramViewSet(
 
     @extend_schema(request=EndInputSerializer, responses={200: ProgramSerializer})
     @action(detail=True, methods=["post"])
-    def end(self, request: Request, pk: str | None = None) -> Response:
+    def end(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Stop the program; it stays in the history and a new one can be assigned."""
         program = self.get_object()
         data = EndInputSerializer(data=request.data)
@@ -464,7 +464,7 @@ class PatientProgramViewSet(
 
     @extend_schema(request=None, responses=SuggestionSerializer)
     @action(detail=False, methods=["get"])
-    def suggestion(self, request: Request, patient_pk: str | None = None) -> Response:
+    def suggestion(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """For the assign form: the template the latest STarT Back pathway suggests."""
         return Response(SuggestionSerializer(selectors.suggestion_for_patient(self.patient())).data)
 
@@ -476,5 +476,5 @@ class PatientAdherenceView(PatientScopedMixin):
     permission_classes = [IsClinician]
 
     @extend_schema(responses=AdherenceSerializer, parameters=[WEEKS, PROGRAM])
-    def get(self, request: Request, patient_pk: int) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return _adherence_response(self.patient(), request)
