@@ -463,7 +463,7 @@ def program_revise(
 ) -> ProgramRevision:
     """Make revision n+1; what is not given is carried over from the current revision."""
     program = (
-        Program.objects.select_for_update()
+        Program.objects.select_for_update(of=("self",))
         .select_related("patient", "current_revision")
         .get(pk=program.pk)
     )
