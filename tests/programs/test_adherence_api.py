@@ -17,8 +17,8 @@ from .helpers import ADHERENCE, SESSIONS, adherence_url, assign, log, shipped, s
 UTC = dt.UTC
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def by_name(rows: list[dict]) -> dict[str, dict]:
