@@ -41,6 +41,10 @@ class Pathway(models.TextChoices):
     )
 
 
+# The values of the patients' vocabulary (the direction warning compares them), labelled for an
+# exercise: a choice set of its own also keeps the OpenAPI enums apart.
+EXERCISE_DIRECTIONS = [(value, value.capitalize()) for value in MovementDirection.values]
+
 # NICE NG59 advises against these (reference §2.8, §7): never in an exercise library.
 NOT_RECOMMENDED = re.compile(
     r"\b(traction|tens|pens|interferential|corsets?|back ?braces?|lumbar (?:braces?|belts?|"
@@ -106,7 +110,7 @@ class Exercise(Dosage):
     purpose = models.TextField()
     steps = models.JSONField(default=list, help_text="Step-by-step instructions, in order")
     category = models.CharField(max_length=20, choices=Category.choices)
-    direction = models.CharField(max_length=20, choices=MovementDirection.choices)
+    direction = models.CharField(max_length=20, choices=EXERCISE_DIRECTIONS)
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
     cautions = models.TextField(blank=True)
     media_url = models.URLField(blank=True, help_text="An image or video showing the exercise")

@@ -7,11 +7,11 @@ from rest_framework import serializers
 from clinic.api.serializers import RejectUnknownFieldsMixin
 from clinic.models import Clinic
 from clinic.selectors import clinics_for
-from patients.vocabulary import MovementDirection
 
 from .. import adherence
 from ..models import (
     DOSAGE_FIELDS,
+    EXERCISE_DIRECTIONS,
     Category,
     Difficulty,
     Exercise,
@@ -127,7 +127,7 @@ class ExerciseUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
         child=serializers.CharField(max_length=500), min_length=1, max_length=20
     )
     category = serializers.ChoiceField(choices=Category.choices)
-    direction = serializers.ChoiceField(choices=MovementDirection.choices)
+    direction = serializers.ChoiceField(choices=EXERCISE_DIRECTIONS)
     difficulty = serializers.ChoiceField(choices=Difficulty.choices)
     default_dosage = DosageInputSerializer(required=False)
     cautions = serializers.CharField(allow_blank=True, required=False)

@@ -115,9 +115,9 @@ class Migration(migrations.Migration):
                     "direction",
                     models.CharField(
                         choices=[
-                            ("flexion", "Flexion (bending forward)"),
-                            ("extension", "Extension (bending backward)"),
-                            ("rotation", "Rotation (twisting)"),
+                            ("flexion", "Flexion"),
+                            ("extension", "Extension"),
+                            ("rotation", "Rotation"),
                             ("neutral", "Neutral"),
                         ],
                         max_length=20,
