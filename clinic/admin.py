@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from . import outbox
 from .models import Clinic, Membership, Notification, User
 from .selectors import clinic_ids_for
 
@@ -109,16 +110,31 @@ class MembershipAdmin(AdminOnlyScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ClinicScopedAdmin):
-    list_display = ("id", "kind", "status", "due_at", "attempts", "sent_at", "clinic")
+    list_display = ("id", "kind", "status", "due_at", "attempts", "last_error", "sent_at", "clinic")
     list_filter = ("status", "kind", "queue")
     list_select_related = ("clinic",)
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    search_fields = ("dedupe_key",)
+    actions = ("retry", "cancel")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        # The actions below need it; every field stays read-only.
+        return request.user.is_superuser or _is_clinic_admin(request)
+
+    @admin.action(description="Send again now (dead or failed ones)")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = outbox.retry_now(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
+
+    @admin.action(description="Cancel (not yet sent ones)")
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = outbox.cancel(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} message(s) cancelled.", messages.SUCCESS)
 
 
 @admin.register(User)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,11 +25,7 @@ log = logging.getLogger(__name__)
 Renderer = Callable[[Notification], Message]
 _renderers: dict[str, Renderer] = {}
 
-MAX_ATTEMPTS = 6
-BACKOFF_BASE_SECONDS = 30
-# Far below the Redis visibility timeout (1 h), so a retry is never redelivered twice.
-BACKOFF_CAP_SECONDS = 15 * 60
-SENDING_LEASE = timedelta(minutes=10)
+CLAIMABLE = (Notification.Status.PENDING, Notification.Status.FAILED)
 REENQUEUE_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
 
@@ -37,30 +34,52 @@ class NotificationCancelled(Exception):
     """Raised by a renderer when the message no longer applies (e.g. the patient opted out)."""
 
 
+class NotificationDeferred(Exception):
+    """Raised by a renderer when the message must wait (e.g. the patient's quiet hours)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"deferred until {until.isoformat()}")
+        self.until = until
+
+
 def register(kind: str, renderer: Renderer) -> None:
     _renderers[kind] = renderer
 
 
+def max_attempts() -> int:
+    return int(settings.NOTIFICATION_MAX_ATTEMPTS)
+
+
 def backoff(attempts: int) -> timedelta:
-    return timedelta(
-        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
-    )
+    """Capped exponential: base, 2x base, 4x base ... never above the cap."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    cap = settings.NOTIFICATION_RETRY_CAP_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
 
 
-def enqueue(notifications: list[Notification]) -> None:
+def sending_lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE_SECONDS)
+
+
+def enqueue(
+    notifications: list[Notification],
+    *,
+    countdown: float | None = None,
+    now: datetime | None = None,
+) -> None:
     """Hand rows to the broker; a failure only logs, the sweep will try again."""
     from .tasks import notification_deliver
 
     sent: list[int] = []
     for n in notifications:
         try:
-            notification_deliver.apply_async((n.pk,), queue=n.queue)
+            notification_deliver.apply_async((n.pk,), queue=n.queue, countdown=countdown)
         except Exception:  # the broker is down: the row stays pending for the sweep
             log.warning("notification %s: enqueue failed, left for the sweep", n.pk, exc_info=True)
             break
         sent.append(n.pk)
     if sent:
-        Notification.objects.filter(pk__in=sent).update(enqueued_at=timezone.now())
+        Notification.objects.filter(pk__in=sent).update(enqueued_at=now or timezone.now())
 
 
 def enqueue_on_commit(notification: Notification) -> None:
@@ -69,10 +88,10 @@ def enqueue_on_commit(notification: Notification) -> None:
 
 
 def claim(notification_id: int, now: datetime) -> bool:
-    """Move one due row from pending to sending; exactly one caller can win."""
+    """Move one due row to sending; exactly one caller can win."""
     return (
         Notification.objects.filter(
-            pk=notification_id, status=Notification.Status.PENDING, due_at__lte=now
+            pk=notification_id, status__in=CLAIMABLE, due_at__lte=now
         ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         == 1
     )
@@ -86,11 +105,14 @@ def deliver(notification_id: int) -> str:
     notification = Notification.objects.select_related("clinic").get(pk=notification_id)
     try:
         message = _renderers[notification.kind](notification)
-        send_email(notification.recipient, message)
     except NotificationCancelled as exc:
         return _finish(notification, Notification.Status.CANCELLED, error=str(exc))
+    except NotificationDeferred as exc:
+        return _defer(notification, exc.until)
+    try:
+        send_email(notification.recipient, message)
     except TransportError as exc:
-        if exc.permanent or notification.attempts >= MAX_ATTEMPTS:
+        if exc.permanent or notification.attempts >= max_attempts():
             log.warning(
                 "notification %s dead after %s attempts", notification.pk, notification.attempts
             )
@@ -99,8 +121,12 @@ def deliver(notification_id: int) -> str:
     return _finish(notification, Notification.Status.SENT)
 
 
+def _sending(notification: Notification) -> Q:
+    return Q(pk=notification.pk, status=Notification.Status.SENDING)
+
+
 def _finish(notification: Notification, status: str, *, error: str = "") -> str:
-    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+    Notification.objects.filter(_sending(notification)).update(
         status=status,
         last_error=error,
         sent_at=timezone.now() if status == Notification.Status.SENT else None,
@@ -108,28 +134,64 @@ def _finish(notification: Notification, status: str, *, error: str = "") -> str:
     return status
 
 
+def _defer(notification: Notification, until: datetime) -> str:
+    # Waiting is not a failed attempt: give the attempt back.
+    Notification.objects.filter(_sending(notification)).update(
+        status=Notification.Status.PENDING,
+        due_at=until,
+        enqueued_at=None,
+        attempts=F("attempts") - 1,
+    )
+    return "deferred"
+
+
 def _retry_later(notification: Notification, error: str) -> str:
     delay = backoff(notification.attempts)
-    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=Notification.Status.PENDING,
+    updated = Notification.objects.filter(_sending(notification)).update(
+        status=Notification.Status.FAILED,
         last_error=error,
         due_at=timezone.now() + delay,
-        enqueued_at=None,
+        enqueued_at=timezone.now(),
     )
+    if updated:
+        enqueue([notification], countdown=delay.total_seconds())
     return "retry"
 
 
 def sweep(now: datetime | None = None) -> int:
     """Reclaim stale sends and enqueue due rows, a batch at a time; returns the count enqueued."""
     now = now or timezone.now()
+    # A row still "sending" after the lease belongs to a worker that died mid-send.
     Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=now - SENDING_LEASE
-    ).update(status=Notification.Status.PENDING, enqueued_at=None)
+        status=Notification.Status.SENDING, claimed_at__lt=now - sending_lease()
+    ).update(
+        status=Notification.Status.FAILED,
+        last_error="The worker stopped while sending; sending again.",
+        enqueued_at=None,
+    )
     due = list(
-        Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now)
+        Notification.objects.filter(status__in=CLAIMABLE, due_at__lte=now)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REENQUEUE_AFTER))
         .order_by("due_at")
         .only("pk", "queue")[:SWEEP_BATCH]
     )
-    enqueue(due)
+    enqueue(due, now=now)
     return len(due)
+
+
+def retry_now(notification_ids: list[int]) -> int:
+    """Admin action: put dead or failed rows back in the queue."""
+    rows = Notification.objects.filter(
+        pk__in=notification_ids,
+        status__in=[Notification.Status.DEAD, Notification.Status.FAILED],
+    )
+    count = rows.update(
+        status=Notification.Status.PENDING, due_at=timezone.now(), enqueued_at=None, attempts=0
+    )
+    return count
+
+
+def cancel(notification_ids: list[int]) -> int:
+    return Notification.objects.filter(pk__in=notification_ids, status__in=CLAIMABLE).update(
+        status=Notification.Status.CANCELLED
+    )

@@ -46,3 +46,13 @@ def notification_schedule(
             return Notification.objects.get(dedupe_key=dedupe_key)
     outbox.enqueue_on_commit(notification)
     return notification
+
+
+def notification_cancel(*, dedupe_key: str) -> bool:
+    """Cancel a scheduled message that has not gone out yet; True if there was one."""
+    return bool(
+        Notification.objects.filter(
+            dedupe_key=dedupe_key,
+            status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+        ).update(status=Notification.Status.CANCELLED)
+    )

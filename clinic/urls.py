@@ -32,6 +32,16 @@ urlpatterns = [
     path("triage/", include("triage.urls")),
     path("programs/", include("programs.urls")),
     path("invitations/<str:token>/", patient_views.invitation_accept, name="invitation-accept"),
+    path(
+        "followups/reply/<str:token>/<str:answer>/",
+        patient_views.followup_reply,
+        name="followup-reply",
+    ),
+    path(
+        "followups/unsubscribe/<str:token>/",
+        patient_views.followup_unsubscribe,
+        name="followup-unsubscribe",
+    ),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -5,15 +5,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import followups
 from .models import Episode, EpisodeRelief, EpisodeTrigger, Patient
 from .signals import episode_saved
 from .vocabulary import EPISODE_RED_FLAGS
+
+# A bad spasm (peak 7 or more) gets a check-in email at 09:00 local the next morning; an
+# episode synced more than a day after that moment is history, not something to ask about.
+EPISODE_CHECK_MIN_INTENSITY = 7
+EPISODE_CHECK_AT = time(9, 0)
+EPISODE_CHECK_STALE_AFTER = timedelta(days=1)
 
 SCALAR_FIELDS = (
     "started_at",
@@ -63,6 +70,22 @@ def _set_children(
         )
 
 
+def _schedule_episode_check(episode: Episode) -> None:
+    if episode.peak_intensity < EPISODE_CHECK_MIN_INTENSITY:
+        return
+    now = timezone.now()
+    due = followups.next_local_time(episode.patient, episode.started_at, EPISODE_CHECK_AT)
+    if due < now - EPISODE_CHECK_STALE_AFTER:
+        return
+    followups.followup_schedule(
+        patient=episode.patient,
+        kind="episode_check",
+        due_at=max(due, now),
+        dedupe_key=f"episode_check:{episode.pk}",
+        context={"episode_id": episode.pk},
+    )
+
+
 @dataclass(frozen=True)
 class Recorded:
     episode: Episode
@@ -88,6 +111,7 @@ def episode_record(
             episode.full_clean(validate_unique=False, validate_constraints=False)
             episode.save()
             _set_children(episode, triggers, relief)
+            _schedule_episode_check(episode)
             episode_saved.send(sender=Episode, episode=episode, created=True)
     except IntegrityError:
         # The same episode arrived twice at once (a retry racing the original): keep the first.
@@ -116,6 +140,7 @@ def episode_update(
     episode.full_clean(validate_unique=False, validate_constraints=False)
     episode.save()
     _set_children(episode, triggers, relief)
+    _schedule_episode_check(episode)
     episode_saved.send(sender=Episode, episode=episode, created=False)
     return episode
 

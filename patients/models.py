@@ -51,6 +51,8 @@ class Patient(models.Model):
     timezone = TimeZoneField(default="Europe/London")
     # Contact preferences: no emails at all when off; quiet hours in the patient's timezone.
     email_opt_in = models.BooleanField(default=True)
+    # Follow-up kinds the patient unsubscribed from (see patients.followups.KINDS).
+    muted_kinds = models.JSONField(default=list, blank=True)
     quiet_hours_start = models.TimeField(default=dt.time(21, 0))
     quiet_hours_end = models.TimeField(default=dt.time(8, 0))
     # The movement direction that aggravates the pain, as the physiotherapist assessed it;
@@ -184,3 +186,26 @@ class EpisodeRelief(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method}: {self.effect}"
+
+
+class FollowUpReply(models.Model):
+    """A patient's one-click answer to a follow-up email: better, same or worse."""
+
+    class Answer(models.TextChoices):
+        BETTER = "better", "Better"
+        SAME = "same", "About the same"
+        WORSE = "worse", "Worse"
+
+    notification = models.OneToOneField(
+        "clinic.Notification", on_delete=models.CASCADE, related_name="reply"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="replies")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    created_at = models.DateTimeField(default=now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.answer} (patient #{self.patient_id})"

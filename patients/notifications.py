@@ -10,7 +10,8 @@ from clinic import outbox
 from clinic.models import Notification
 from clinic.transports import Message
 
-from .models import PatientInvitation
+from . import followups
+from .models import FollowUpReply, PatientInvitation
 from .services import invitation_mint_token
 
 
@@ -36,5 +37,34 @@ def render_invitation(notification: Notification) -> Message:
     )
 
 
+def render_episode_check(notification: Notification) -> Message:
+    return followups.patient_message(
+        notification,
+        subject=f"How is your back this morning? - {notification.clinic}",
+        template="patients/email/episode_check",
+        with_reply=True,
+    )
+
+
+def render_worse_reply_alert(notification: Notification) -> Message:
+    reply = FollowUpReply.objects.select_related("patient__clinic").get(
+        pk=notification.context["reply_id"]
+    )
+    clinic = reply.patient.clinic
+    context = {
+        "reply": reply,
+        "clinic": clinic,
+        "link": settings.SITE_URL
+        + reverse("admin:patients_patient_change", args=[reply.patient_id]),
+    }
+    return Message(
+        subject=f"A patient replied 'worse' - {clinic.name}",
+        text=render_to_string("patients/email/worse_reply_alert.txt", context),
+        html=render_to_string("patients/email/worse_reply_alert.html", context),
+    )
+
+
 def register() -> None:
     outbox.register("patient_invitation", render_invitation)
+    outbox.register("episode_check", render_episode_check)
+    outbox.register("worse_reply_alert", render_worse_reply_alert)

@@ -7,10 +7,12 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import services
+from . import followups, services
 from .forms import SetPasswordForm
+from .models import FollowUpReply
 from .selectors import patients_for_clinician
 
 
@@ -63,4 +65,47 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
     return render(
         request, "patients/invitation_accept.html", {"form": form, "patient": invitation.patient}
+    )
+
+
+def _link_problem(request: HttpRequest) -> HttpResponse:
+    return _message(
+        request,
+        "This link does not work",
+        "The link is invalid or has expired. If you need to tell your clinic something, "
+        "please contact them directly.",
+        status=400,
+    )
+
+
+@never_cache
+def followup_reply(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+    """A follow-up email's "better / same / worse" link. GET asks; POST records.
+
+    Recording on GET would let mail scanners that open every link answer for the patient.
+    """
+    target = followups.read_reply_token(token)
+    if target is None or answer not in FollowUpReply.Answer.values:
+        return _link_problem(request)
+    context = {"patient": target.patient, "answer": answer, "answers": FollowUpReply.Answer}
+    if request.method == "POST":
+        followups.reply_record(target=target, answer=request.POST.get("answer", answer))
+        context["recorded"] = True
+    return render(request, "patients/followups/reply.html", context)
+
+
+@csrf_exempt  # mail clients send RFC 8058 one-click unsubscribes as a bare POST
+@never_cache
+def followup_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    found = followups.read_unsubscribe_token(token)
+    if found is None:
+        return _link_problem(request)
+    patient, kind = found
+    done = request.method == "POST"
+    if done:
+        followups.unsubscribe(patient=patient, kind=kind)
+    return render(
+        request,
+        "patients/followups/unsubscribe.html",
+        {"patient": patient, "kind_label": followups.KINDS[kind], "done": done},
     )

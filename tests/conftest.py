@@ -13,6 +13,7 @@ from clinic.models import Clinic, Membership, User
 from patients.models import Patient
 
 from .factories import ClinicFactory, MembershipFactory, PatientFactory, UserFactory
+from .smtp_sink import SmtpSink
 
 REQUIRE_SERVICES = os.environ.get("CLINIC_REQUIRE_SERVICES", "") == "1"
 
@@ -91,3 +92,20 @@ def patient_client(world: World) -> APIClient:
 @pytest.fixture
 def other_clinic_client(world: World) -> APIClient:
     return bearer(world.other_physio)
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_backend(settings, smtp_sink):
+    """Send this process's mail over real SMTP to the sink."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_sink

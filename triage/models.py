@@ -148,3 +148,30 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"Escalation #{self.pk} ({self.level}, {self.status})"
+
+
+class Reassessment(models.Model):
+    """Pain and Oswestry again at 2, 6 or 12 weeks, compared with the first assessment."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="reassessments")
+    baseline = models.ForeignKey(
+        Intake, on_delete=models.PROTECT, related_name="reassessments", help_text="First intake"
+    )
+    milestone_weeks = models.PositiveSmallIntegerField()
+    pain_nrs = models.PositiveSmallIntegerField()
+    oswestry = models.JSONField(null=True, blank=True)
+    oswestry_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    # triage.instruments.important_change against the baseline, per measure.
+    comparison = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["patient", "milestone_weeks"], name="reassessment_once_per_milestone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reassessment at {self.milestone_weeks} weeks (patient #{self.patient_id})"

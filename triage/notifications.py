@@ -9,8 +9,9 @@ from django.urls import reverse
 from clinic import outbox
 from clinic.models import Notification
 from clinic.transports import Message
+from patients import followups
 
-from .models import Escalation
+from .models import Escalation, Reassessment
 
 
 def render_escalation_alert(notification: Notification) -> Message:
@@ -36,5 +37,30 @@ def render_escalation_alert(notification: Notification) -> Message:
     )
 
 
+def render_intake_checkin(notification: Notification) -> Message:
+    return followups.patient_message(
+        notification,
+        subject=f"How are you getting on? - {notification.clinic}",
+        template="triage/email/intake_checkin",
+        with_reply=True,
+    )
+
+
+def render_reassessment_due(notification: Notification) -> Message:
+    weeks = notification.context["weeks"]
+    if Reassessment.objects.filter(
+        patient_id=notification.context["patient_id"], milestone_weeks=weeks
+    ).exists():
+        raise outbox.NotificationCancelled("reassessment already done")
+    return followups.patient_message(
+        notification,
+        subject=f"Time to update your progress - {notification.clinic}",
+        template="triage/email/reassessment_due",
+        context={"weeks": weeks},
+    )
+
+
 def register() -> None:
     outbox.register("escalation_alert", render_escalation_alert)
+    outbox.register("intake_checkin", render_intake_checkin)
+    outbox.register("reassessment_due", render_reassessment_due)

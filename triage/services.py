@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -13,12 +14,13 @@ from django.utils import timezone
 
 from clinic.errors import Conflict, DomainError
 from clinic.models import Membership, User
-from clinic.services import notification_schedule
+from clinic.services import notification_cancel, notification_schedule
+from patients import followups
 from patients.models import Episode, Patient
 from patients.vocabulary import EPISODE_RED_FLAGS
 
 from . import engine, instruments, medication
-from .models import Assessment, AssessmentReview, Escalation, Intake
+from .models import Assessment, AssessmentReview, Escalation, Intake, Reassessment
 from .questionnaire import QUESTIONNAIRE_VERSION
 from .rules import EMERGENCY, URGENT, urgency_rank
 
@@ -128,6 +130,7 @@ def intake_submit(
         medicines=stored_medicines,
         now=intake.created_at,
     )
+    _schedule_followups(intake)
     return intake
 
 
@@ -316,3 +319,89 @@ def episode_assess(*, episode: Episode, now: datetime | None = None) -> Assessme
         episode=episode,
         now=now,
     )
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+INTAKE_CHECKIN_AFTER = timedelta(hours=48)
+REASSESSMENT_WEEKS = (2, 6, 12)
+
+
+def _schedule_followups(intake: Intake) -> None:
+    patient = intake.patient
+    followups.followup_schedule(
+        patient=patient,
+        kind="intake_checkin",
+        due_at=intake.created_at + INTAKE_CHECKIN_AFTER,
+        dedupe_key=f"intake_checkin:{intake.pk}",
+        context={"intake_id": intake.pk},
+    )
+    if Intake.objects.filter(patient=patient).exclude(pk=intake.pk).exists():
+        return  # reassessments count from the first assessment only
+    for weeks in REASSESSMENT_WEEKS:
+        followups.followup_schedule(
+            patient=patient,
+            kind="reassessment_due",
+            due_at=intake.created_at + timedelta(weeks=weeks),
+            dedupe_key=f"reassessment_due:{patient.pk}:{weeks}",
+            context={"weeks": weeks},
+        )
+
+
+def first_intake(patient: Patient) -> Intake | None:
+    return Intake.objects.filter(patient=patient).order_by("created_at", "id").first()
+
+
+def reassessment_milestone(baseline: Intake, *, now: datetime, done: set[int]) -> int | None:
+    """The milestone a reassessment made now answers: the nearest one not done yet."""
+    open_ = [w for w in REASSESSMENT_WEEKS if w not in done]
+    if not open_:
+        return None
+    elapsed_weeks = (now - baseline.created_at) / timedelta(weeks=1)
+    return min(open_, key=lambda w: (abs(w - elapsed_weeks), w))
+
+
+def _comparison(baseline: Intake, pain_nrs: int, odi: Decimal | None) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    if baseline.pain_nrs is not None:
+        change = instruments.important_change("nrs", baseline.pain_nrs, pain_nrs)
+        result["nrs"] = {"baseline": baseline.pain_nrs, "followup": pain_nrs, **_as_dict(change)}
+    base_odi = getattr(getattr(baseline, "assessment", None), "oswestry_score", None)
+    if base_odi is not None and odi is not None:
+        change = instruments.important_change("odi", float(base_odi), float(odi))
+        result["odi"] = {"baseline": float(base_odi), "followup": float(odi), **_as_dict(change)}
+    return result
+
+
+def _as_dict(change: instruments.ImportantChange) -> dict[str, Any]:
+    data = dataclasses.asdict(change)
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in data.items()}
+
+
+@transaction.atomic
+def reassessment_record(
+    *, patient: Patient, pain_nrs: int, oswestry: Mapping[str, Any] | None
+) -> Reassessment:
+    baseline = first_intake(patient)
+    if baseline is None:
+        raise DomainError("There is no first assessment to compare with yet.")
+    now = timezone.now()
+    done = set(patient.reassessments.values_list("milestone_weeks", flat=True))
+    weeks = reassessment_milestone(baseline, now=now, done=done)
+    if weeks is None:
+        raise Conflict("All reassessments (2, 6 and 12 weeks) are already done.")
+    odi = instruments.oswestry(oswestry).score if oswestry is not None else None
+    odi_score = Decimal(str(odi)) if odi is not None else None
+    reassessment = Reassessment.objects.create(
+        patient=patient,
+        baseline=baseline,
+        milestone_weeks=weeks,
+        pain_nrs=pain_nrs,
+        oswestry=dict(oswestry) if oswestry is not None else None,
+        oswestry_score=odi_score,
+        comparison=_comparison(baseline, pain_nrs, odi_score),
+        created_at=now,
+    )
+    # Done: the reminder for this milestone stops.
+    notification_cancel(dedupe_key=f"reassessment_due:{patient.pk}:{weeks}")
+    return reassessment

@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name for a choice set that several models share.
+    "ENUM_NAME_OVERRIDES": {"MovementDirectionEnum": "patients.vocabulary.MovementDirection"},
 }
 
 # Email: console by default; EMAIL_URL=smtp://user:pass@host:port (or smtp+tls://) in production.
@@ -226,5 +228,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Outbox delivery: capped exponential retries (cap well below the Redis visibility timeout of
+# 1 h, so a waiting retry is never redelivered), and how long a send may take before the sweep
+# decides its worker died.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+NOTIFICATION_RETRY_CAP_SECONDS = env.float("NOTIFICATION_RETRY_CAP_SECONDS", default=15 * 60)
+NOTIFICATION_SENDING_LEASE_SECONDS = env.float("NOTIFICATION_SENDING_LEASE_SECONDS", default=600)
 
 INVITATION_TTL = timedelta(hours=env.int("INVITATION_TTL_HOURS", default=72))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import shutil
 import socket
@@ -12,25 +10,18 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
 from clinic.celery import app as celery_app
 from tests.conftest import service_unavailable
+from tests.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
@@ -41,29 +32,6 @@ def wait_for(condition: Callable[[], Any], timeout: float = 30, what: str = "con
             return value
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-class SmtpSink:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
-        return "250 OK"
-
-    def recipients(self) -> list[str]:
-        return sorted(str(m["To"]) for m in self.messages)
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
 
 
 class RedisServer:
@@ -135,12 +103,16 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, *, broker_url: str | None, smtp_port: int, log: Path) -> None:
-        env = dict(os.environ)
+    def __init__(
+        self, *, broker_url: str | None, smtp_port: int, log: Path, env: dict[str, str]
+    ) -> None:
+        env = {**os.environ, **env}
         env.update(
             DJANGO_SETTINGS_MODULE="clinic.settings.test",
             DATABASE_URL=database_url(),
             EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+            # Retries a second apart, so the fault tests do not wait for real backoff.
+            NOTIFICATION_RETRY_BASE_SECONDS=env.get("NOTIFICATION_RETRY_BASE_SECONDS", "1"),
         )
         if broker_url:
             env["REDIS_URL"] = broker_url
@@ -160,20 +132,30 @@ class Worker:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
         self.process.terminate()
         try:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
             self.process.kill()
 
+    def kill(self) -> None:
+        """As if the machine lost power: no goodbye, no ack."""
+        self.process.kill()  # SIGKILL; the solo pool has no child processes
+        self.process.wait(10)
+
 
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     workers: list[Worker] = []
 
-    def start(*, broker_url: str | None, smtp_port: int) -> Worker:
+    def start(*, broker_url: str | None, smtp_port: int, **env: str) -> Worker:
         worker = Worker(
-            broker_url=broker_url, smtp_port=smtp_port, log=tmp_path / f"worker{len(workers)}.log"
+            broker_url=broker_url,
+            smtp_port=smtp_port,
+            log=tmp_path / f"worker{len(workers)}.log",
+            env=env,
         )
         workers.append(worker)
         return worker

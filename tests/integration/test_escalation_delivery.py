@@ -40,7 +40,9 @@ def test_an_emergency_alert_reaches_smtp_through_the_worker_exactly_once(
     parts = {part.get_content_type() for part in message.iter_parts()}
     assert parts == {"text/plain", "text/html"}
     assert f"alert #{escalation.pk}" in message.get_body(("plain",)).get_content()
-    statuses = Notification.objects.values_list("status", "attempts", "queue")
+    statuses = Notification.objects.filter(kind="escalation_alert").values_list(
+        "status", "attempts", "queue"
+    )
     assert sorted(statuses) == [("sent", 1, "escalations")] * 2
 
 
@@ -56,7 +58,9 @@ def test_with_the_broker_down_the_intake_succeeds_and_the_alert_goes_out_once_it
         assert response.status_code == 201
         assert response.json()["assessment"]["urgency"] == "emergency"
         assert Escalation.objects.filter(status="open").count() == 1
-        pending = Notification.objects.filter(status="pending", enqueued_at__isnull=True)
+        pending = Notification.objects.filter(
+            kind="escalation_alert", status="pending", enqueued_at__isnull=True
+        )
         assert pending.count() == 2
         assert smtp_sink.messages == []
 
@@ -68,7 +72,8 @@ def test_with_the_broker_down_the_intake_succeeds_and_the_alert_goes_out_once_it
     assert smtp_sink.recipients() == ["admin@a.example", "physio@a.example"], worker.output()[
         -2000:
     ]
-    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    alerts = Notification.objects.filter(kind="escalation_alert")
+    assert set(alerts.values_list("status", flat=True)) == {"sent"}
 
 
 def test_broker_messages_carry_ids_and_no_patient_data(
@@ -83,7 +88,7 @@ def test_broker_messages_carry_ids_and_no_patient_data(
     assert response.status_code == 201
     raw = redis.Redis.from_url(private_redis.url).lrange("escalations", 0, -1)
     assert len(raw) == 2
-    ids = sorted(Notification.objects.values_list("pk", flat=True))
+    ids = sorted(Notification.objects.filter(kind="escalation_alert").values_list("pk", flat=True))
     seen = []
     for item in raw:
         envelope = json.loads(item)

@@ -22,7 +22,7 @@ def test_a_routine_intake_is_graded_and_safety_netted(patient_client, world):
     assert assessment["flags"] == [] and assessment["rules"] == []
     assert "Cauda equina warning signs" in assessment["safety_message"]
     assert not Escalation.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="escalation_alert").exists()
 
 
 def test_an_emergency_intake_commits_assessment_escalation_and_alerts_together(
@@ -48,7 +48,7 @@ def test_an_emergency_intake_commits_assessment_escalation_and_alerts_together(
     ]
     assert set(alerts.values_list("queue", flat=True)) == {"escalations"}
     assert all(set(n.context) == {"escalation_id", "round"} for n in alerts)  # ids only
-    assert len(callbacks) == 2  # enqueued only once the transaction has committed
+    assert len(callbacks) == 2  # the alerts are enqueued once the transaction has committed
 
 
 def test_an_urgent_intake_asks_for_same_day_advice_and_escalates(patient_client, world):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from clinic.api.serializers import RejectUnknownFieldsMixin
 
 from .. import instruments
-from ..models import Assessment, Escalation, Intake
+from ..models import Assessment, Escalation, Intake, Reassessment
 from ..questionnaire import FIELDS, FIELDS_BY_NAME, REQUIRED_FIELDS, validate_answers
 
 
@@ -272,3 +272,33 @@ class QueueItemSerializer(serializers.ModelSerializer):
 
     def get_reviewed(self, obj: Assessment) -> bool:
         return hasattr(obj, "review")
+
+
+class ReassessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    pain_nrs = serializers.IntegerField(min_value=0, max_value=10)
+    oswestry = serializers.DictField(required=False, allow_null=True)
+
+    def validate_pain_nrs(self, value: Any) -> int:
+        if isinstance(self.initial_data.get("pain_nrs"), bool | float | str):
+            raise serializers.ValidationError("A whole number from 0 to 10.")
+        return int(value)
+
+    def validate_oswestry(self, value: Any) -> Any:
+        if value is not None:
+            try:
+                instruments.oswestry(value)
+            except (ValueError, TypeError) as exc:
+                raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+
+class ReassessmentSerializer(serializers.ModelSerializer):
+    oswestry_score = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        model = Reassessment
+        fields = (
+            "id", "milestone_weeks", "pain_nrs", "oswestry", "oswestry_score", "comparison",
+            "baseline", "created_at",
+        )  # fmt: skip
+        read_only_fields = fields

@@ -10,6 +10,12 @@ router.register(
     views.PatientIntakeViewSet,
     basename="clinic-patient-intake",
 )
+router.register("reassessments", views.ReassessmentViewSet, basename="reassessment")
+router.register(
+    r"clinic/patients/(?P<patient_pk>\d+)/reassessments",
+    views.PatientReassessmentViewSet,
+    basename="clinic-patient-reassessment",
+)
 router.register("clinic/assessments", views.AssessmentViewSet, basename="clinic-assessment")
 router.register("clinic/escalations", views.EscalationViewSet, basename="clinic-escalation")
 

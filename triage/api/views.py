@@ -17,7 +17,7 @@ from patients.models import Patient
 from patients.selectors import patients_for_clinician
 
 from .. import selectors, services
-from ..models import Assessment, Escalation, Intake
+from ..models import Assessment, Escalation, Intake, Reassessment
 from ..questionnaire import form_definition
 from .serializers import (
     ClinicianAssessmentSerializer,
@@ -26,6 +26,8 @@ from .serializers import (
     IntakeInputSerializer,
     IntakeSerializer,
     QueueItemSerializer,
+    ReassessmentInputSerializer,
+    ReassessmentSerializer,
     ResolveInputSerializer,
     ReviewInputSerializer,
 )
@@ -199,3 +201,47 @@ class IntakeFormView(generics.GenericAPIView):
 
     def get(self, request: Request) -> Response:
         return Response(form_definition())
+
+
+@extend_schema(tags=["patient: intake"])
+class ReassessmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Pain and Oswestry at 2, 6 and 12 weeks; each compared with the first assessment."""
+
+    permission_classes = [IsPatient]
+    serializer_class = ReassessmentSerializer
+
+    def get_queryset(self) -> QuerySet[Reassessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Reassessment.objects.none()
+        return Reassessment.objects.filter(patient=self.request.user.patient)  # type: ignore[union-attr]
+
+    @extend_schema(
+        request=ReassessmentInputSerializer,
+        responses={201: ReassessmentSerializer},
+        parameters=[PARAMETER],
+    )
+    @idempotent
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ReassessmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reassessment = services.reassessment_record(
+            patient=request.user.patient,  # type: ignore[union-attr]
+            pain_nrs=data.validated_data["pain_nrs"],
+            oswestry=data.validated_data.get("oswestry"),
+        )
+        return Response(ReassessmentSerializer(reassessment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["clinic: triage"])
+class PatientReassessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A patient's reassessments with the change from baseline (Ostelo 2008 thresholds)."""
+
+    permission_classes = [IsClinician]
+    serializer_class = ReassessmentSerializer
+
+    def get_queryset(self) -> QuerySet[Reassessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Reassessment.objects.none()
+        patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
+        patient = get_object_or_404(patients, pk=self.kwargs["patient_pk"])
+        return Reassessment.objects.filter(patient=patient)
