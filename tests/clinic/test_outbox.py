@@ -44,9 +44,10 @@ def test_backoff_doubles_and_is_capped_below_the_visibility_timeout(settings):
     assert [outbox.backoff(n).total_seconds() for n in range(1, 8)] == [
         30, 60, 120, 240, 480, 900, 900,
     ]  # fmt: skip
-    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(
-        "visibility_timeout", 3600
-    ) > settings.NOTIFICATION_RETRY_CAP_SECONDS
+    assert (
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+        > settings.NOTIFICATION_RETRY_CAP_SECONDS
+    )
 
 
 def test_a_temporary_smtp_failure_is_retried_then_sent(invitation, smtp_backend):
