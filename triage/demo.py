@@ -39,7 +39,7 @@ def load(demo: dict[str, Any]) -> None:
             "sex_life": 1,
             "social_life": 2,
             "travelling": 2,
-        },  # fmt: skip
+        },
         description="Spasms in the lower back after lifting a laundry basket.",
         medicines=[{"name": "Ibuprofen", "dose": "400 mg three times a day", "since": None}],
     )
