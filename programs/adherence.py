@@ -58,6 +58,16 @@ class DayCount:
     episode_after: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class DaySessions:
+    """What the database counted of one local day's sessions."""
+
+    day: date
+    sessions: int
+    pain_rated: int = 0  # sessions with both pain scores
+    pain_change_total: int = 0  # sum of (after - before) over those
+
+
 @dataclass(slots=True)
 class ExerciseTally:
     exercise_id: int
@@ -78,7 +88,14 @@ class Week:
     start: date
     days: int  # days of this week within the program and up to today
     sessions: int = 0
+    pain_rated: int = 0
+    pain_change_total: int = 0
     exercises: dict[int, ExerciseTally] = field(default_factory=dict)
+
+    @property
+    def mean_pain_change(self) -> Fraction | None:
+        """Pain after minus before, on average: below zero, sessions eased the pain."""
+        return Fraction(self.pain_change_total, self.pain_rated) if self.pain_rated else None
 
     @property
     def end(self) -> date:
@@ -121,6 +138,7 @@ class Summary:
     last_day: date | None
     weeks: list[Week]
     exercises: dict[int, ExerciseTally]
+    mean_pain_change: Fraction | None
     review: dict[int, ReviewStat]
     current_streak_days: int
     longest_streak_days: int
@@ -211,21 +229,22 @@ def summarise(
     today: date,
     weeks: int,
     counts: Iterable[DayCount],
-    sessions_per_day: Mapping[date, int],
+    sessions: Iterable[DaySessions],
 ) -> Summary:
     """Prescribed against done, per week and per exercise, for the window ending today.
 
     `program_last_day` is the end date or the day the program was stopped (None: open-ended).
-    `sessions_per_day` may cover more than the window: streaks look at all of it.
+    `sessions` may cover more days than the window: streaks look at all of them.
     """
     if not periods:
         raise ValueError("a program has at least one revision")
-    current, longest = streaks((d for d, n in sessions_per_day.items() if n), today)
+    sessions = list(sessions)
+    current, longest = streaks((s.day for s in sessions if s.sessions), today)
     span = window(
         program_start=program_start, program_last_day=program_last_day, today=today, weeks=weeks
     )
     if span is None:
-        return Summary(None, None, [], {}, {}, current, longest)
+        return Summary(None, None, [], {}, None, {}, current, longest)
     first, last = span
 
     by_week: dict[date, Week] = {}
@@ -251,15 +270,21 @@ def summarise(
         stat.done += row.done
         stat.pain_increased += row.pain_increased
         stat.episode_after += row.episode_after
-    for day, n in sessions_per_day.items():
-        if first <= day <= last:
-            by_week[monday(day)].sessions += n
+    for logged in sessions:
+        if first <= logged.day <= last:
+            week = by_week[monday(logged.day)]
+            week.sessions += logged.sessions
+            week.pain_rated += logged.pain_rated
+            week.pain_change_total += logged.pain_change_total
+    rated = sum(w.pain_rated for w in by_week.values())
+    change = sum(w.pain_change_total for w in by_week.values())
 
     return Summary(
         first_day=first,
         last_day=last,
         weeks=[by_week[k] for k in sorted(by_week)],
         exercises=totals,
+        mean_pain_change=Fraction(change, rated) if rated else None,
         review=review,
         current_streak_days=current,
         longest_streak_days=longest,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -238,13 +238,23 @@ def program_adherence(
             )
             for row in rows
         ]
-    sessions_per_day = {
-        row["day"]: row["n"]
+    rated = Q(pain_before__isnull=False, pain_after__isnull=False)
+    sessions = [
+        adherence.DaySessions(
+            day=row["day"],
+            sessions=row["n"],
+            pain_rated=row["rated"],
+            pain_change_total=row["change"] or 0,
+        )
         for row in ExerciseSession.objects.filter(program=program)
         .annotate(day=TruncDate("performed_at", tzinfo=tz))
         .values("day")
-        .annotate(n=Count("id"))
-    }
+        .annotate(
+            n=Count("id"),
+            rated=Count("id", filter=rated),
+            change=Sum(F("pain_after") - F("pain_before"), filter=rated),
+        )
+    ]
     summary = adherence.summarise(
         periods=periods,
         program_start=current.start_date,
@@ -252,7 +262,7 @@ def program_adherence(
         today=today,
         weeks=weeks,
         counts=counts,
-        sessions_per_day=sessions_per_day,
+        sessions=sessions,
     )
     exercises = {item.exercise_id: item.exercise for r in revisions for item in r.items.all()}
     return ProgramAdherence(program, today, weeks, summary, exercises)

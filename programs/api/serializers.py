@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from rest_framework import serializers
@@ -474,6 +475,10 @@ def _tally(tally: adherence.ExerciseTally, exercises: dict[int, Exercise]) -> di
     }
 
 
+def _one_place(value: Fraction | None) -> float | None:
+    return None if value is None else float(adherence.round_half_up(value, 1))
+
+
 def adherence_data(report: ProgramAdherence) -> dict[str, Any]:
     """The adherence report as JSON: prescribed numbers to one decimal place."""
     summary, names = report.summary, report.exercises
@@ -492,6 +497,7 @@ def adherence_data(report: ProgramAdherence) -> dict[str, Any]:
         "prescribed": float(adherence.round_half_up(summary.prescribed, 1)),
         "done": summary.done,
         "adherence_percent": summary.adherence_percent,
+        "mean_pain_change": _one_place(summary.mean_pain_change),
         "current_streak_days": summary.current_streak_days,
         "longest_streak_days": summary.longest_streak_days,
         "weeks": [
@@ -503,6 +509,7 @@ def adherence_data(report: ProgramAdherence) -> dict[str, Any]:
                 "prescribed": float(adherence.round_half_up(week.prescribed, 1)),
                 "done": week.done,
                 "adherence_percent": week.adherence_percent,
+                "mean_pain_change": _one_place(week.mean_pain_change),
                 "exercises": [_tally(t, names) for t in sorted(week.exercises.values(), key=order)],
             }
             for week in summary.weeks
@@ -546,6 +553,9 @@ class AdherenceWeekSerializer(serializers.Serializer):
     prescribed = serializers.FloatField()
     done = serializers.IntegerField()
     adherence_percent = serializers.IntegerField(allow_null=True)
+    mean_pain_change = serializers.FloatField(
+        allow_null=True, help_text="Pain after minus before, on average: below 0 it eased"
+    )
     exercises = AdherenceWeekExerciseSerializer(many=True)
 
 
@@ -569,6 +579,7 @@ class AdherenceSerializer(serializers.Serializer):
     prescribed = serializers.FloatField()
     done = serializers.IntegerField()
     adherence_percent = serializers.IntegerField(allow_null=True)
+    mean_pain_change = serializers.FloatField(allow_null=True)
     current_streak_days = serializers.IntegerField()
     longest_streak_days = serializers.IntegerField()
     weeks = AdherenceWeekSerializer(many=True)

@@ -14,6 +14,11 @@ router.register(
     views.PatientProgramViewSet,
     basename="clinic-patient-program",
 )
+router.register(
+    r"clinic/patients/(?P<patient_pk>\d+)/program-sessions",
+    views.PatientSessionViewSet,
+    basename="clinic-patient-program-session",
+)
 
 urlpatterns = [
     path("program/", views.OwnProgramView.as_view(), name="own-program"),

@@ -470,6 +470,19 @@ class PatientProgramViewSet(
 
 
 @extend_schema(tags=["clinic: programs"])
+class PatientSessionViewSet(PatientScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The exercise sessions a patient logged (pain before and after, comments), newest first."""
+
+    permission_classes = [IsClinician]
+    serializer_class = SessionSerializer
+
+    def get_queryset(self) -> QuerySet[ExerciseSession]:
+        if getattr(self, "swagger_fake_view", False):
+            return ExerciseSession.objects.none()
+        return selectors.sessions_of_patient(self.patient()).select_related("revision")
+
+
+@extend_schema(tags=["clinic: programs"])
 class PatientAdherenceView(PatientScopedMixin):
     """Adherence of one patient's program (the active one unless `program` is given)."""
 

@@ -84,6 +84,7 @@ def test_weeks_and_days_are_the_patients_local_ones(world, new_york):
     # Local session days: 17, 22, 23 and 25 March.
     assert (body["current_streak_days"], body["longest_streak_days"]) == (1, 2)
     assert body["flagged_for_review"] == []
+    assert body["mean_pain_change"] is None  # no pain scores logged
 
 
 def test_the_clinician_sees_the_same_numbers(world, new_york):
@@ -175,6 +176,9 @@ def test_exercises_often_followed_by_more_pain_or_a_spasm_are_flagged(world):
 
     with time_machine.travel(at(2026, 3, 12, 12, 0), tick=False):
         body = bearer(world.physio).get(adherence_url(world.patient), {"weeks": 2}).json()
+    # Pain went up by 3, 2 and 1 in the first week's rated sessions.
+    assert [w["mean_pain_change"] for w in body["weeks"]] == [2.0, None]
+    assert body["mean_pain_change"] == 2.0
     flagged = by_name(body["flagged_for_review"])
     assert flagged == {
         "Bird-dog": {

@@ -10,6 +10,7 @@ import pytest
 
 from programs.adherence import (
     DayCount,
+    DaySessions,
     Dose,
     Period,
     due_today,
@@ -24,6 +25,10 @@ A, B = 1, 2  # exercise ids
 
 def d(day: int, month: int = 3) -> date:
     return date(2026, month, day)  # 2 March 2026 is a Monday
+
+
+def sessions_on(*rows: tuple[date, int]) -> list[DaySessions]:
+    return [DaySessions(day=day, sessions=n) for day, n in rows]
 
 
 def counts(*rows: tuple[date, int, int]) -> list[DayCount]:
@@ -50,7 +55,9 @@ def test_partial_first_week_a_week_without_sessions_and_the_current_week():
             (d(17), A, 2),
             (d(18), A, 2),  # week 3: A 7 times (6 due)
         ),
-        sessions_per_day={d(5): 1, d(6): 2, d(7): 1, d(8): 2, d(16): 2, d(17): 1, d(18): 1},
+        sessions=sessions_on(
+            (d(5), 1), (d(6), 2), (d(7), 1), (d(8), 2), (d(16), 2), (d(17), 1), (d(18), 1)
+        ),
     )
     assert (summary.first_day, summary.last_day) == (d(5), d(18))
     week1, week2, week3 = summary.weeks
@@ -105,7 +112,7 @@ def test_a_revision_changes_the_dose_from_the_day_it_was_made():
         today=d(8),
         weeks=1,
         counts=[],
-        sessions_per_day={},
+        sessions=[],
     )
     (week,) = summary.weeks
     assert week.exercises[A].prescribed == 3 * 1 + 4 * 2
@@ -121,7 +128,7 @@ def test_a_revision_made_before_the_start_covers_the_whole_program():
         today=d(10),
         weeks=1,
         counts=[],
-        sessions_per_day={},
+        sessions=[],
     )
     assert summary.exercises[A].prescribed == 6  # 2 days x 3
 
@@ -135,7 +142,7 @@ def test_a_program_that_ended_midweek_stops_counting_there():
         today=d(20),
         weeks=2,
         counts=counts((d(3), A, 1), (d(10), A, 1), (d(12), A, 1)),  # the 12th: after the end
-        sessions_per_day={d(3): 1, d(10): 1, d(12): 1},
+        sessions=sessions_on((d(3), 1), (d(10), 1), (d(12), 1)),
     )
     first, second = summary.weeks
     assert (first.days, first.exercises[A].prescribed, first.done) == (7, 5, 1)
@@ -152,7 +159,7 @@ def test_more_than_prescribed_caps_at_100_percent():
         today=d(8),
         weeks=1,
         counts=counts((d(2), A, 20)),
-        sessions_per_day={d(2): 20},
+        sessions=sessions_on((d(2), 20)),
     )
     assert summary.adherence_percent == 100
     assert summary.done == 20
@@ -166,7 +173,7 @@ def test_an_exercise_no_longer_prescribed_counts_as_done_but_not_due():
         today=d(8),
         weeks=1,
         counts=counts((d(3), B, 2)),
-        sessions_per_day={d(3): 1},
+        sessions=sessions_on((d(3), 1)),
     )
     assert summary.exercises[B].prescribed == 0
     assert summary.exercises[B].adherence_percent is None
@@ -181,7 +188,7 @@ def test_nothing_to_report_before_the_program_starts():
         today=d(16),
         weeks=4,
         counts=[],
-        sessions_per_day={},
+        sessions=[],
     )
     assert summary.weeks == [] and summary.adherence_percent is None
 
@@ -219,7 +226,7 @@ def test_exercises_often_followed_by_more_pain_or_a_spasm_are_flagged():
         today=d(8),
         weeks=1,
         counts=rows,
-        sessions_per_day={},
+        sessions=[],
     )
     assert {s.exercise_id: s.reasons for s in summary.flagged} == {
         A: ["pain_increase"],
@@ -247,6 +254,27 @@ def test_due_today(dose, done_today, earlier_days, active, due):
         )
         == due
     )  # fmt: skip
+
+
+def test_mean_pain_change_counts_only_sessions_with_both_scores():
+    summary = summarise(
+        periods=[Period(d(2), {A: Dose(1, 7)})],
+        program_start=d(2),
+        program_last_day=None,
+        today=d(11),
+        weeks=2,
+        counts=[],
+        sessions=[
+            DaySessions(d(3), sessions=2, pain_rated=2, pain_change_total=-3),  # eased
+            DaySessions(d(4), sessions=1),  # no pain scores given
+            DaySessions(d(10), sessions=1, pain_rated=1, pain_change_total=2),  # worse
+        ],
+    )
+    first, second = summary.weeks
+    assert (first.sessions, first.mean_pain_change) == (3, Fraction(-3, 2))
+    assert (second.sessions, second.mean_pain_change) == (1, 2)
+    assert summary.mean_pain_change == Fraction(-1, 3)
+    assert round_half_up(summary.mean_pain_change, 1) == Decimal("-0.3")
 
 
 def test_rounding_is_half_up():

@@ -559,3 +559,33 @@ def test_program_list_query_count_is_constant(physio_client, world):
         physio_client.post(f"{url}{p.pk}/end/", {}, format="json")
     PatientFactory(clinic=world.clinic)
     assert count() == few
+
+
+def test_revision_history_and_suggestion_query_counts_are_constant(physio_client, world):
+    program = assign(world.patient, world.physio, spec("bird-dog"))
+    history = f"{programs_url(world.patient)}{program.pk}/revisions/"
+    suggestion = f"{programs_url(world.patient)}suggestion/"
+    intake_submit(
+        patient=world.patient,
+        submitted_by=world.patient_user,
+        answers=answers(),
+        start_back=MEDIUM_RISK,
+    )
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert physio_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = (count(history), count(suggestion))
+    for n in range(4):
+        physio_client.post(
+            history, {"items": items("bird-dog", "dead-bug", "heat"), "notes": str(n)},
+            format="json",
+        )  # fmt: skip
+        physio_client.post(
+            TEMPLATES,
+            {"name": f"Ours {n}", "pathway": "physiotherapy", "items": items("clamshell")},
+            format="json",
+        )
+    assert (count(history), count(suggestion)) == few

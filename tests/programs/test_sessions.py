@@ -339,3 +339,29 @@ def test_program_view_query_count_is_constant(me, world, program):
         items=[spec("bird-dog"), spec("graded-walking"), spec("pelvic-tilt"), spec("heat")],
     )
     assert _count(me, PROGRAM) == few
+
+
+# --- the clinician's view of the log -------------------------------------------------------
+
+
+def test_the_clinician_sees_the_patients_sessions_and_another_clinic_does_not(world, program):
+    log(world.patient, T0, "bird-dog", pain_before=6, pain_after=4)
+    url = f"/api/v1/clinic/patients/{world.patient.pk}/program-sessions/"
+    with time_machine.travel(T0, tick=False):
+        listed = bearer(world.physio).get(url)
+        assert listed.status_code == 200
+        (row,) = listed.json()["results"]
+        assert (row["pain_before"], row["pain_after"]) == (6, 4)
+        assert bearer(world.other_physio).get(url).status_code == 404
+        assert bearer(world.patient_user).get(url).status_code == 403
+
+
+def test_the_clinicians_session_list_query_count_is_constant(world, program):
+    url = f"/api/v1/clinic/patients/{world.patient.pk}/program-sessions/"
+    log(world.patient, T0, "bird-dog")
+    with time_machine.travel(T0, tick=False):
+        few = _count(bearer(world.physio), url)
+    for hours in range(1, 8):
+        log(world.patient, T0 - dt.timedelta(hours=hours), "bird-dog", "graded-walking")
+    with time_machine.travel(T0, tick=False):
+        assert _count(bearer(world.physio), url) == few
