@@ -1,63 +1,35 @@
-"""Writes of the programs capability: library, templates, assigned programs and session logs."""
+"""Writes of the programs capability: prescribing (assign, revise, end a patient's program).
+
+The library and templates are written by programs.catalogue, the patient's log by
+programs.sessions; the catalogue shares the item checks below.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clinic.errors import Conflict, DomainError
-from clinic.models import Clinic, User
+from clinic.models import User
 from patients.models import Patient
 from patients.vocabulary import MovementDirection
 
 from .models import (
     DOSAGE_FIELDS,
     Exercise,
-    ExerciseSession,
     Program,
     ProgramItem,
     ProgramRevision,
     ProgramTemplate,
-    SessionItem,
     TemplateItem,
 )
 from .selectors import direction_conflicts, has_unresolved_escalation, local_today
-
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SKEW = dt.timedelta(minutes=5)
-
-EXERCISE_EDITABLE_FIELDS = (
-    "name",
-    "purpose",
-    "steps",
-    "category",
-    "direction",
-    "difficulty",
-    "cautions",
-    "media_url",
-    *DOSAGE_FIELDS,
-)
-TEMPLATE_EDITABLE_FIELDS = (
-    "name",
-    "description",
-    "pathway",
-    "position",
-    "duration_weeks",
-    "progression_notes",
-)
-
-
-class ShippedReadOnly(DomainError):
-    status_code = 403
-    code = "shipped_read_only"
 
 
 class OpenEscalation(Conflict):
@@ -76,10 +48,6 @@ class ProgramEnded(Conflict):
     code = "program_ended"
 
 
-class NoActiveProgram(Conflict):
-    code = "no_active_program"
-
-
 @dataclass(frozen=True, slots=True)
 class ItemSpec:
     """One exercise to prescribe: dosage fields left out come from the exercise's default."""
@@ -89,14 +57,7 @@ class ItemSpec:
     notes: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class DoneSpec:
-    exercise_id: int
-    sets: int | None = None
-    reps: int | None = None
-
-
-# --- library -------------------------------------------------------------------------------
+# --- items, shared with the catalogue -------------------------------------------------------
 
 
 def nested(fields: dict[str, Any]) -> dict[str, list[str]]:
@@ -104,147 +65,14 @@ def nested(fields: dict[str, Any]) -> dict[str, list[str]]:
     return cast(dict[str, list[str]], fields)
 
 
-def _check_fields(fields: Mapping[str, Any], allowed: Sequence[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
-
-
-def _require_own(row: Exercise | ProgramTemplate, what: str) -> None:
-    if row.clinic_id is None:
-        raise ShippedReadOnly(
-            f"Shipped {what}s cannot be changed. Copy it to your clinic and edit the copy."
-        )
-
-
-@transaction.atomic
-def exercise_create(*, clinic: Clinic, **fields: Any) -> Exercise:
-    _check_fields(fields, EXERCISE_EDITABLE_FIELDS)
-    exercise = Exercise(clinic=clinic, **fields)
-    exercise.full_clean()
-    exercise.save()
-    return exercise
-
-
-@transaction.atomic
-def exercise_update(*, exercise: Exercise, **fields: Any) -> Exercise:
-    _check_fields(fields, EXERCISE_EDITABLE_FIELDS)
-    _require_own(exercise, "exercise")
-    for name, value in fields.items():
-        setattr(exercise, name, value)
-    exercise.full_clean()
-    exercise.save()
-    return exercise
-
-
-@transaction.atomic
-def exercise_archive(*, exercise: Exercise) -> Exercise:
-    """Hide from the library; programs that already prescribe it keep it."""
-    _require_own(exercise, "exercise")
-    exercise.is_active = False
-    exercise.save(update_fields=["is_active", "updated_at"])
-    return exercise
-
-
-@transaction.atomic
-def exercise_copy(*, exercise: Exercise, clinic: Clinic) -> Exercise:
-    copy = Exercise(
-        clinic=clinic,
-        copied_from=exercise,
-        **{name: getattr(exercise, name) for name in EXERCISE_EDITABLE_FIELDS},
-    )
-    copy.full_clean()
-    copy.save()
-    return copy
-
-
-def _template_items(template: ProgramTemplate, items: Sequence[ItemSpec]) -> list[TemplateItem]:
-    errors = _item_errors(items, clinic_id=template.clinic_id, allow_inactive=frozenset())
-    if errors:
-        raise DomainError("Some exercises cannot be used.", fields=nested({"items": errors}))
-    rows = [
-        TemplateItem(
-            template=template,
-            exercise=spec.exercise,
-            order=position,
-            notes=spec.notes,
-            **_dosage(spec),
-        )
-        for position, spec in enumerate(items)
-    ]
-    _clean_items(rows)
-    return rows
-
-
-@transaction.atomic
-def template_create(*, clinic: Clinic, items: Sequence[ItemSpec], **fields: Any) -> ProgramTemplate:
-    _check_fields(fields, TEMPLATE_EDITABLE_FIELDS)
-    template = ProgramTemplate(clinic=clinic, **fields)
-    template.full_clean()
-    template.save()
-    TemplateItem.objects.bulk_create(_template_items(template, items))
-    return template
-
-
-@transaction.atomic
-def template_update(
-    *, template: ProgramTemplate, items: Sequence[ItemSpec] | None = None, **fields: Any
-) -> ProgramTemplate:
-    """Change a clinic's template; `items`, when given, replace the list as a whole."""
-    _check_fields(fields, TEMPLATE_EDITABLE_FIELDS)
-    _require_own(template, "template")
-    for name, value in fields.items():
-        setattr(template, name, value)
-    template.full_clean()
-    template.save()
-    if items is not None:
-        rows = _template_items(template, items)
-        template.items.all().delete()
-        TemplateItem.objects.bulk_create(rows)
-    return template
-
-
-@transaction.atomic
-def template_archive(*, template: ProgramTemplate) -> ProgramTemplate:
-    _require_own(template, "template")
-    template.is_active = False
-    template.save(update_fields=["is_active", "updated_at"])
-    return template
-
-
-@transaction.atomic
-def template_copy(*, template: ProgramTemplate, clinic: Clinic) -> ProgramTemplate:
-    copy = ProgramTemplate(
-        clinic=clinic,
-        copied_from=template,
-        **{name: getattr(template, name) for name in TEMPLATE_EDITABLE_FIELDS},
-    )
-    copy.full_clean()
-    copy.save()
-    TemplateItem.objects.bulk_create(
-        TemplateItem(
-            template=copy,
-            exercise_id=item.exercise_id,
-            order=item.order,
-            notes=item.notes,
-            **{name: getattr(item, name) for name in DOSAGE_FIELDS},
-        )
-        for item in template.items.all()
-    )
-    return copy
-
-
-# --- prescribing ---------------------------------------------------------------------------
-
-
-def _dosage(spec: ItemSpec) -> dict[str, int | None]:
+def dosage_of(spec: ItemSpec) -> dict[str, int | None]:
     return {
         name: spec.dosage[name] if name in spec.dosage else getattr(spec.exercise, name)
         for name in DOSAGE_FIELDS
     }
 
 
-def _item_errors(
+def item_errors(
     items: Sequence[ItemSpec], *, clinic_id: int | None, allow_inactive: frozenset[int]
 ) -> list[Any]:
     """Per-item errors in the order of `items` (DRF's list shape), or [] when all are fine."""
@@ -266,7 +94,7 @@ def _item_errors(
     return errors if any(errors) else []
 
 
-def _clean_items(rows: Sequence[TemplateItem | ProgramItem]) -> None:
+def clean_items(rows: Sequence[TemplateItem | ProgramItem]) -> None:
     """full_clean each row, reporting dosage problems under items[i].dosage."""
     errors: list[dict[str, Any]] = []
     for row in rows:
@@ -278,6 +106,9 @@ def _clean_items(rows: Sequence[TemplateItem | ProgramItem]) -> None:
             errors.append({})
     if any(errors):
         raise DomainError("Some dosages are invalid.", fields=nested({"items": errors}))
+
+
+# --- prescribing ---------------------------------------------------------------------------
 
 
 def _check_escalation(patient: Patient) -> None:
@@ -335,11 +166,11 @@ def _revision_items(revision: ProgramRevision, items: Sequence[ItemSpec]) -> lis
             exercise=spec.exercise,
             order=position,
             notes=spec.notes,
-            **_dosage(spec),
+            **dosage_of(spec),
         )
         for position, spec in enumerate(items)
     ]
-    _clean_items(rows)
+    clean_items(rows)
     return rows
 
 
@@ -421,7 +252,7 @@ def program_assign(
         raise ActiveProgramExists(
             "This patient already has an active program. Edit it (a new revision) or end it first."
         )
-    errors = _item_errors(items, clinic_id=patient.clinic_id, allow_inactive=frozenset())
+    errors = item_errors(items, clinic_id=patient.clinic_id, allow_inactive=frozenset())
     if errors:
         raise DomainError("Some exercises cannot be prescribed.", fields=nested({"items": errors}))
     confirmed = _check_directions(patient, items, confirmed=confirm_direction_conflicts)
@@ -483,7 +314,7 @@ def program_revise(
             )
             for item in current_items
         ]
-    errors = _item_errors(
+    errors = item_errors(
         items,
         clinic_id=patient.clinic_id,
         allow_inactive=frozenset(item.exercise_id for item in current_items),
@@ -522,115 +353,3 @@ def program_end(*, program: Program, by: User, reason: str = "") -> Program:
     program.end_reason = reason.strip()
     program.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
     return program
-
-
-# --- the patient's log ---------------------------------------------------------------------
-
-
-def _done_errors(
-    patient: Patient, done: Sequence[DoneSpec], items: Mapping[int, ProgramItem]
-) -> list[dict[str, list[str]]]:
-    unknown_ids = {d.exercise_id for d in done} - set(items)
-    known = set(
-        Exercise.objects.filter(
-            Q(clinic__isnull=True) | Q(clinic_id=patient.clinic_id), pk__in=unknown_ids
-        ).values_list("pk", flat=True)
-    )
-    errors: list[dict[str, list[str]]] = []
-    seen: set[int] = set()
-    for d in done:
-        problem = None
-        if d.exercise_id in seen:
-            problem = "Listed twice: log it once with the sets and reps done."
-        elif d.exercise_id not in items:
-            problem = (
-                "This exercise is not in your current program."
-                if d.exercise_id in known
-                else "No such exercise."
-            )
-        seen.add(d.exercise_id)
-        errors.append({"exercise": [problem]} if problem else {})
-    return errors if any(errors) else []
-
-
-def session_log(
-    *,
-    patient: Patient,
-    client_id: uuid.UUID,
-    exercises: Sequence[DoneSpec],
-    performed_at: dt.datetime | None = None,
-    pain_before: int | None = None,
-    pain_after: int | None = None,
-    difficulty: str = "",
-    comment: str = "",
-    now: dt.datetime | None = None,
-) -> tuple[ExerciseSession, bool]:
-    """Record a session of the current program; (session, created).
-
-    The app's client_id makes retries safe: a repeat returns the session already stored,
-    whatever else it says, and never a second row.
-    """
-    existing = ExerciseSession.objects.filter(patient=patient, client_id=client_id).first()
-    if existing is not None:
-        return existing, False
-    now = now or timezone.now()
-    performed_at = performed_at or now
-    program = (
-        Program.objects.select_related("current_revision")
-        .filter(patient=patient, status=Program.Status.ACTIVE)
-        .first()
-    )
-    if program is None or program.current_revision is None:
-        raise NoActiveProgram("You have no active exercise program.")
-    revision = program.current_revision
-    if performed_at > now + CLOCK_SKEW:
-        raise DomainError(
-            "The session cannot be in the future.",
-            fields={"performed_at": ["This is in the future."]},
-        )
-    day = timezone.localdate(performed_at, patient.timezone)
-    if day < revision.start_date:
-        raise DomainError(
-            "Your program had not started yet.",
-            fields={"performed_at": [f"Your program starts on {revision.start_date}."]},
-        )
-    if revision.end_date is not None and day > revision.end_date:
-        raise DomainError(
-            "Your program has ended.",
-            fields={"performed_at": [f"Your program ended on {revision.end_date}."]},
-        )
-    items = {item.exercise_id: item for item in revision.items.all()}
-    errors = _done_errors(patient, exercises, items)
-    if errors:
-        raise DomainError("Some exercises cannot be logged.", fields=nested({"exercises": errors}))
-    session = ExerciseSession(
-        patient=patient,
-        program=program,
-        revision=revision,
-        client_id=client_id,
-        performed_at=performed_at,
-        pain_before=pain_before,
-        pain_after=pain_after,
-        difficulty=difficulty,
-        comment=comment,
-    )
-    session.full_clean(exclude=["patient", "program", "revision"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            session.save()
-            SessionItem.objects.bulk_create(
-                SessionItem(
-                    session=session,
-                    program_item=items[d.exercise_id],
-                    exercise_id=d.exercise_id,
-                    sets_done=d.sets,
-                    reps_done=d.reps,
-                )
-                for d in exercises
-            )
-    except IntegrityError:  # the same client_id committed concurrently: that one stands
-        winner = ExerciseSession.objects.filter(patient=patient, client_id=client_id).first()
-        if winner is None:
-            raise
-        return winner, False
-    return session, True

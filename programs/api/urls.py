@@ -1,10 +1,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import patient_views, views
 
 router = SimpleRouter()
-router.register("program/sessions", views.OwnSessionViewSet, basename="own-program-session")
+router.register("program/sessions", patient_views.OwnSessionViewSet, basename="own-program-session")
 router.register("clinic/exercises", views.ExerciseViewSet, basename="clinic-exercise")
 router.register(
     "clinic/program-templates", views.TemplateViewSet, basename="clinic-program-template"
@@ -21,8 +21,10 @@ router.register(
 )
 
 urlpatterns = [
-    path("program/", views.OwnProgramView.as_view(), name="own-program"),
-    path("program/adherence/", views.OwnAdherenceView.as_view(), name="own-program-adherence"),
+    path("program/", patient_views.OwnProgramView.as_view(), name="own-program"),
+    path(
+        "program/adherence/", patient_views.OwnAdherenceView.as_view(), name="own-program-adherence"
+    ),
     path(
         "clinic/patients/<int:patient_pk>/adherence/",
         views.PatientAdherenceView.as_view(),

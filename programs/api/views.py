@@ -1,3 +1,5 @@
+"""Views for clinicians: the exercise library, templates, and a patient's programs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,49 +7,39 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as df
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import filters, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.api.permissions import IsClinician, IsPatient
-from clinic.errors import DomainError
-from clinic.idempotency import PARAMETER, idempotent
+from clinic.api.permissions import IsClinician
 from clinic.models import User
 from patients.models import Patient
 from patients.selectors import patients_for_clinician
 
-from .. import selectors, services
+from .. import catalogue, selectors, services
 from ..models import Exercise, ExerciseSession, Program, ProgramTemplate
-from .serializers import (
-    SAFETY_NOTE,
-    AdherenceQuerySerializer,
+from .log_serializers import (
     AdherenceSerializer,
+    SessionSerializer,
+)
+from .patient_views import PROGRAM, WEEKS, adherence_response
+from .serializers import (
     AssignInputSerializer,
     CopyInputSerializer,
     EndInputSerializer,
     ExerciseCreateSerializer,
     ExerciseSerializer,
     ExerciseUpdateSerializer,
-    PatientItemSerializer,
-    PatientProgramSerializer,
     ProgramSerializer,
     RevisionInputSerializer,
     RevisionSerializer,
-    SessionInputSerializer,
-    SessionSerializer,
     SuggestionSerializer,
     TemplateCreateSerializer,
     TemplateSerializer,
     TemplateUpdateSerializer,
-    adherence_data,
 )
-
-
-class NoProgram(DomainError):
-    status_code = 404
-    code = "no_program"
 
 
 def _user(request: Request) -> User:
@@ -61,133 +53,6 @@ def _item_specs(items: list[dict[str, Any]]) -> list[services.ItemSpec]:
         )
         for item in items
     ]
-
-
-WEEKS = OpenApiParameter("weeks", int, description="Weeks up to today (1-52, default 4)")
-PROGRAM = OpenApiParameter(
-    "program", int, description="A program id; default: the active program, else the latest"
-)
-
-
-def _adherence_response(patient: Patient, request: Request) -> Response:
-    query = AdherenceQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    program = selectors.program_for_adherence(patient, query.validated_data.get("program"))
-    if program is None:
-        raise NoProgram("No exercise program has been assigned.")
-    program.patient = patient
-    report = selectors.program_adherence(program, weeks=query.validated_data["weeks"])
-    return Response(adherence_data(report))
-
-
-# --- the patient's own program -------------------------------------------------------------
-
-
-@extend_schema(tags=["patient: program"])
-class OwnProgramView(generics.GenericAPIView):
-    """The current program: its exercises, and what is still due today."""
-
-    permission_classes = [IsPatient]
-
-    @extend_schema(responses=PatientProgramSerializer)
-    def get(self, request: Request) -> Response:
-        patient: Patient = request.user.patient  # type: ignore[union-attr]
-        program = selectors.active_program(patient)
-        if program is None or program.current_revision is None:
-            raise NoProgram("You have no exercise program yet.")
-        program.patient = patient
-        revision = program.current_revision
-        today, due = selectors.today_for_patient(program)
-        physio = patient.physiotherapist
-        return Response(
-            {
-                "id": program.pk,
-                "status": program.status,
-                "revision": revision.number,
-                "start_date": revision.start_date,
-                "end_date": revision.end_date,
-                "notes": revision.notes,
-                "physiotherapist": physio.get_full_name() if physio else None,
-                "updated_at": revision.created_at,
-                "items": PatientItemSerializer(revision.items.all(), many=True).data,
-                "today": today,
-                "due_today": [
-                    {
-                        "item": d.item.pk,
-                        "exercise": {
-                            "id": d.item.exercise_id,
-                            "name": d.item.exercise.name,
-                            "category": d.item.exercise.category,
-                            "direction": d.item.exercise.direction,
-                            "difficulty": d.item.exercise.difficulty,
-                        },
-                        "times_per_day": d.item.times_per_day,
-                        "done_today": d.done_today,
-                        "remaining_today": d.remaining_today,
-                    }
-                    for d in due
-                    if d.remaining_today
-                ],
-                "safety_note": SAFETY_NOTE,
-            }
-        )
-
-
-@extend_schema(tags=["patient: program"])
-class OwnSessionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Exercise sessions the patient logged, newest first."""
-
-    permission_classes = [IsPatient]
-    serializer_class = SessionSerializer
-
-    def get_queryset(self) -> QuerySet[ExerciseSession]:
-        if getattr(self, "swagger_fake_view", False):
-            return ExerciseSession.objects.none()
-        return selectors.sessions_of_patient(self.request.user.patient).select_related(  # type: ignore[union-attr]
-            "revision"
-        )
-
-    @extend_schema(
-        request=SessionInputSerializer,
-        responses={201: SessionSerializer, 200: SessionSerializer},
-        parameters=[PARAMETER],
-        summary="Log a session; a repeated client_id returns the stored one (200)",
-    )
-    @idempotent
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = SessionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        done = [
-            services.DoneSpec(exercise_id=d["exercise"], sets=d.get("sets"), reps=d.get("reps"))
-            for d in values.pop("exercises")
-        ]
-        session, created = services.session_log(
-            patient=request.user.patient,  # type: ignore[union-attr]
-            exercises=done,
-            **values,
-        )
-        session = self.get_queryset().get(pk=session.pk)
-        return Response(
-            SessionSerializer(session).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-@extend_schema(tags=["patient: program"])
-class OwnAdherenceView(generics.GenericAPIView):
-    """Prescribed against done per week and exercise, streaks and exercises to review."""
-
-    permission_classes = [IsPatient]
-
-    @extend_schema(responses=AdherenceSerializer, parameters=[WEEKS, PROGRAM])
-    def get(self, request: Request) -> Response:
-        return _adherence_response(request.user.patient, request)  # type: ignore[union-attr]
 
 
 # --- the clinic's library ------------------------------------------------------------------
@@ -247,7 +112,7 @@ class ExerciseViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        exercise = services.exercise_create(**data.validated_data)
+        exercise = catalogue.exercise_create(**data.validated_data)
         return Response(ExerciseSerializer(exercise).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExerciseUpdateSerializer, responses={200: ExerciseSerializer})
@@ -255,12 +120,12 @@ class ExerciseViewSet(
         exercise = self.get_object()
         data = self.get_serializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        exercise = services.exercise_update(exercise=exercise, **data.validated_data)
+        exercise = catalogue.exercise_update(exercise=exercise, **data.validated_data)
         return Response(ExerciseSerializer(exercise).data)
 
     @extend_schema(summary="Archive a clinic exercise (programs that use it keep it)")
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.exercise_archive(exercise=self.get_object())
+        catalogue.exercise_archive(exercise=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=CopyInputSerializer, responses={201: ExerciseSerializer})
@@ -270,7 +135,7 @@ class ExerciseViewSet(
         exercise = self.get_object()
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        copy = services.exercise_copy(exercise=exercise, clinic=data.validated_data["clinic"])
+        copy = catalogue.exercise_copy(exercise=exercise, clinic=data.validated_data["clinic"])
         return Response(ExerciseSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
@@ -330,7 +195,7 @@ class TemplateViewSet(
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        template = services.template_create(items=_item_specs(values.pop("items")), **values)
+        template = catalogue.template_create(items=_item_specs(values.pop("items")), **values)
         return Response(self._reloaded(template), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TemplateUpdateSerializer, responses={200: TemplateSerializer})
@@ -340,12 +205,12 @@ class TemplateViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         items = _item_specs(values.pop("items")) if "items" in values else None
-        template = services.template_update(template=template, items=items, **values)
+        template = catalogue.template_update(template=template, items=items, **values)
         return Response(self._reloaded(template))
 
     @extend_schema(summary="Archive a clinic template")
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.template_archive(template=self.get_object())
+        catalogue.template_archive(template=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=CopyInputSerializer, responses={201: TemplateSerializer})
@@ -355,7 +220,7 @@ class TemplateViewSet(
         template = self.get_object()
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        copy = services.template_copy(template=template, clinic=data.validated_data["clinic"])
+        copy = catalogue.template_copy(template=template, clinic=data.validated_data["clinic"])
         return Response(self._reloaded(copy), status=status.HTTP_201_CREATED)
 
 
@@ -490,4 +355,4 @@ class PatientAdherenceView(PatientScopedMixin):
 
     @extend_schema(responses=AdherenceSerializer, parameters=[WEEKS, PROGRAM])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return _adherence_response(self.patient(), request)
+        return adherence_response(self.patient(), request)

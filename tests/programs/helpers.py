@@ -6,7 +6,7 @@ from typing import Any
 
 from clinic.models import User
 from patients.models import Patient
-from programs import services
+from programs import services, sessions
 from programs.models import Exercise, ExerciseSession, Program, ProgramTemplate
 
 EXERCISES = "/api/v1/clinic/exercises/"
@@ -47,10 +47,10 @@ def log(
     pain_before: int | None = None,
     pain_after: int | None = None,
 ) -> ExerciseSession:
-    session, created = services.session_log(
+    session, created = sessions.session_log(
         patient=patient,
         client_id=uuid.uuid4(),
-        exercises=[services.DoneSpec(exercise_id=shipped(k).pk) for k in keys],
+        exercises=[sessions.DoneSpec(exercise_id=shipped(k).pk) for k in keys],
         performed_at=at,
         pain_before=pain_before,
         pain_after=pain_after,
