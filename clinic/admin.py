@@ -9,7 +9,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from . import outbox
-from .models import Clinic, Membership, Notification, User
+from .models import Clinic, Membership, Notification, PatientAccessEvent, User
 from .selectors import clinic_ids_for
 
 
@@ -151,3 +151,26 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(PatientAccessEvent)
+class PatientAccessEventAdmin(ClinicScopedAdmin):
+    """Who accessed patient X: filter by the patient id (the patient page links here)."""
+
+    list_display = ("at", "patient_id", "actor", "actor_role", "action", "object_type", "ip")
+    list_filter = ("action", "actor_role", "object_type")
+    list_select_related = ("actor",)
+    search_fields = ("=patient_id", "actor__email", "request_id")
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in PatientAccessEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

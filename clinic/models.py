@@ -157,3 +157,60 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Idempotency record #{self.pk}"
+
+
+class AppendOnlyQuerySet(models.QuerySet["PatientAccessEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class PatientAccessEvent(models.Model):
+    """Who read or changed which patient's data, when and from where. Append-only.
+
+    The patient is kept as an id, not a foreign key, so the trail outlives any erasure.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view"
+        LIST = "list"
+        CREATE = "create"
+        UPDATE = "update"
+        DELETE = "delete"
+        EXPORT = "export"
+        ESCALATE = "escalate"
+        ACKNOWLEDGE = "acknowledge"
+        RESOLVE = "resolve"
+        REVIEW = "review"
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=20)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient_id = models.BigIntegerField(db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField(default=now, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["patient_id", "-at"], name="access_patient_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_role} {self.action} {self.object_type} (patient #{self.patient_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")

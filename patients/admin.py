@@ -4,6 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import ClinicScopedAdmin
@@ -18,6 +20,14 @@ class PatientAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ("clinic", "physiotherapist")
     search_fields = ("first_name", "last_name", "email")
     exclude = ("user",)
+    readonly_fields = ("access_log",)
+
+    @admin.display(description="Access log")
+    def access_log(self, obj: Patient) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:clinic_patientaccessevent_changelist") + f"?patient_id={obj.pk}"
+        return format_html('<a href="{}">Who accessed this record</a>', url)
 
 
 @admin.register(PatientInvitation)

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
+from clinic import audit
+
 from . import followups, services
 from .forms import SetPasswordForm
 from .models import FollowUpReply
@@ -23,6 +25,14 @@ def home(request: HttpRequest) -> HttpResponse:
     for term in q.split():
         patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit.record(
+        request,
+        action=audit.Action.LIST,
+        patients=shown,
+        object_type="patient",
+        object_ids=[p.pk for p in shown],
+    )
     return render(
         request, "patients/home.html", {"patients": page.object_list, "page": page, "q": q}
     )

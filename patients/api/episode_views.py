@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.idempotency import PARAMETER, idempotent
 
 from .. import analytics, episodes
@@ -34,6 +35,7 @@ def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
     return (
         analytics.live_episodes()
         .filter(**patient_filter)
+        .select_related("patient")
         .prefetch_related(
             "triggers",
             "relief",
@@ -58,6 +60,7 @@ def _write_fields(validated: dict[str, Any]) -> dict[str, Any]:
 
 @extend_schema(tags=["patient: episodes"])
 class EpisodeViewSet(
+    AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -70,6 +73,10 @@ class EpisodeViewSet(
     permission_classes = [IsPatient]
     serializer_class = EpisodeSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    audit_object_type = "episode"
+
+    def audit_scope_patient(self) -> Patient:
+        return self.request.user.patient  # type: ignore[union-attr]
 
     def get_queryset(self) -> QuerySet[Episode]:
         if getattr(self, "swagger_fake_view", False):
@@ -93,6 +100,8 @@ class EpisodeViewSet(
             patient=request.user.patient,  # type: ignore[union-attr]
             **_write_fields(data.validated_data),
         )
+        if recorded.created:
+            self.audit(Action.CREATE, [recorded.episode])
         return Response(
             self._reload(recorded.episode),
             status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,
@@ -135,9 +144,11 @@ class EpisodeViewSet(
         batch = EpisodeSyncSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         patient = request.user.patient  # type: ignore[union-attr]
-        results = []
-        for item in batch.validated_data["episodes"]:
-            results.append(self._sync_one(patient, item))
+        results = [self._sync_one(patient, item) for item in batch.validated_data["episodes"]]
+        created = [r["id"] for r in results if r["status"] == "created"]
+        if created:
+            record(request, action=Action.CREATE, patients=[patient] * len(created),
+                   object_type="episode", object_ids=created)  # fmt: skip
         return Response({"results": results})
 
     def _sync_one(self, patient: Patient, item: Any) -> dict[str, Any]:
@@ -160,21 +171,27 @@ class EpisodeViewSet(
     @action(detail=False, methods=["get"])
     def summary(self, request: Request) -> Response:
         patient = request.user.patient  # type: ignore[union-attr]
-        return Response(analytics.patient_summary(patient, days=parse_days(request)))
+        days = parse_days(request)
+        record(request, action=Action.VIEW, patients=[patient], object_type="episode_summary")
+        return Response(analytics.patient_summary(patient, days=days))
 
 
 @extend_schema(tags=["clinic: episodes"])
 class PatientEpisodeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """A patient's spasm diary, for their clinic's staff."""
 
     permission_classes = [IsClinician]
     serializer_class = ClinicianEpisodeSerializer
+    audit_object_type = "episode"
 
     def patient(self) -> Patient:
         patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
         return get_object_or_404(patients, pk=self.kwargs["patient_pk"])
+
+    def audit_scope_patient(self) -> Patient:
+        return self.patient()
 
     def get_queryset(self) -> QuerySet[Episode]:
         if getattr(self, "swagger_fake_view", False):
@@ -184,7 +201,9 @@ class PatientEpisodeViewSet(
     @extend_schema(parameters=[DAYS], responses=dict)
     @action(detail=False, methods=["get"])
     def summary(self, request: Request, patient_pk: str | None = None) -> Response:
-        return Response(analytics.patient_summary(self.patient(), days=parse_days(request)))
+        patient, days = self.patient(), parse_days(request)
+        record(request, action=Action.VIEW, patients=[patient], object_type="episode_summary")
+        return Response(analytics.patient_summary(patient, days=days))
 
 
 @extend_schema(tags=["clinic: episodes"], parameters=[DAYS], responses=dict)
@@ -199,4 +218,6 @@ class ClinicEpisodeSummaryView(APIView):
         summary = analytics.clinic_summary(
             patients, days=parse_days(request), tz=ZoneInfo(str(clinic.timezone))
         )
+        shown = Patient.objects.filter(pk__in=[p["id"] for p in summary["rising_patients"]])
+        record(request, action=Action.LIST, patients=shown, object_type="episode_summary")
         return Response(summary)

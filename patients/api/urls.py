@@ -14,6 +14,7 @@ router.register(
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/access-log/", views.AccessLogView.as_view(), name="me-access-log"),
     path(
         "clinic/episodes/summary/",
         episode_views.ClinicEpisodeSummaryView.as_view(),

@@ -5,13 +5,15 @@ from typing import Any
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework import filters, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinic.api.permissions import IsClinician
+from clinic.api.permissions import IsClinician, IsPatient
+from clinic.audit import Action, AuditedViewSetMixin, record
+from clinic.models import PatientAccessEvent
 
 from .. import services
 from ..models import Patient
@@ -28,6 +30,7 @@ from .serializers import (
 
 @extend_schema(tags=["clinic: patients"])
 class PatientViewSet(
+    AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -40,6 +43,8 @@ class PatientViewSet(
     filter_backends = [DjangoFilterBackend, filters.SearchFilter]
     search_fields = ["first_name", "last_name", "email"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    audit_object_type = "patient"
+    audit_actions = {"invitation": Action.UPDATE}
 
     def get_queryset(self) -> QuerySet[Patient]:
         if getattr(self, "swagger_fake_view", False):
@@ -58,6 +63,7 @@ class PatientViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         patient = services.patient_create(**serializer.validated_data)
+        self.audit(Action.CREATE, [patient])
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PatientUpdateSerializer, responses={200: PatientSerializer})
@@ -102,6 +108,9 @@ class MeView(APIView):
             .first()
         )
         role = "clinician" if memberships else "patient" if patient else "none"
+        if patient is not None:
+            record(request, action=Action.VIEW, patients=[patient], object_type="patient",
+                   object_ids=[patient.pk])  # fmt: skip
         data = {
             "id": user.pk,
             "email": user.email,  # type: ignore[union-attr]
@@ -112,3 +121,35 @@ class MeView(APIView):
             "patient": OwnProfileSerializer(patient).data if patient else None,
         }
         return Response(data)
+
+
+class AccessLogEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    name = serializers.SerializerMethodField()
+    role = serializers.CharField(source="actor_role")
+    action = serializers.CharField()
+    data = serializers.CharField(source="object_type")  # type: ignore[assignment]
+
+    def get_name(self, event: PatientAccessEvent) -> str:
+        name = event.actor.get_full_name() if event.actor else ""
+        return name or "Clinic staff"
+
+
+@extend_schema(tags=["me"])
+class AccessLogView(generics.ListAPIView):
+    """Which of the clinic's staff looked at or changed my record, and when."""
+
+    permission_classes = [IsPatient]
+    serializer_class = AccessLogEntrySerializer
+
+    def get_queryset(self) -> QuerySet[PatientAccessEvent]:
+        if getattr(self, "swagger_fake_view", False):
+            return PatientAccessEvent.objects.none()
+        patient = self.request.user.patient  # type: ignore[union-attr]
+        return (
+            PatientAccessEvent.objects.filter(
+                patient_id=patient.pk, actor_role__in=["admin", "physiotherapist"]
+            )
+            .select_related("actor")
+            .order_by("-at", "-id")
+        )

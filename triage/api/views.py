@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.idempotency import PARAMETER, idempotent
 from patients.models import Patient
 from patients.selectors import patients_for_clinician
@@ -36,7 +37,13 @@ from .serializers import (
 def _intake_response(
     intake: Intake, serializer: type[IntakeSerializer], request: Request
 ) -> Response:
-    intake = Intake.objects.select_related("assessment").get(pk=intake.pk)
+    intake = Intake.objects.select_related("assessment__escalation", "patient").get(pk=intake.pk)
+    record(request, action=Action.CREATE, patients=[intake.patient], object_type="intake",
+           object_ids=[intake.pk])  # fmt: skip
+    escalation = getattr(intake.assessment, "escalation", None)
+    if escalation is not None:
+        record(request, action=Action.ESCALATE, patients=[intake.patient],
+               object_type="escalation", object_ids=[escalation.pk])  # fmt: skip
     return Response(
         serializer(intake, context={"request": request}).data, status=status.HTTP_201_CREATED
     )
@@ -44,6 +51,7 @@ def _intake_response(
 
 @extend_schema(tags=["patient: intake"])
 class IntakeViewSet(
+    AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -53,11 +61,16 @@ class IntakeViewSet(
 
     permission_classes = [IsPatient]
     serializer_class = IntakeSerializer
+    audit_object_type = "intake"
+
+    def audit_scope_patient(self) -> Patient:
+        return self.request.user.patient  # type: ignore[union-attr]
 
     def get_queryset(self) -> QuerySet[Intake]:
         if getattr(self, "swagger_fake_view", False):
             return Intake.objects.none()
-        return selectors.intakes_of_patient(self.request.user.patient)  # type: ignore[union-attr]
+        patient = self.request.user.patient  # type: ignore[union-attr]
+        return selectors.intakes_of_patient(patient).select_related("patient")
 
     @extend_schema(
         request=IntakeInputSerializer, responses={201: IntakeSerializer}, parameters=[PARAMETER]
@@ -76,6 +89,7 @@ class IntakeViewSet(
 
 @extend_schema(tags=["clinic: triage"])
 class PatientIntakeViewSet(
+    AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
@@ -84,16 +98,20 @@ class PatientIntakeViewSet(
 
     permission_classes = [IsClinician]
     serializer_class = ClinicianIntakeSerializer
+    audit_object_type = "intake"
 
     def patient(self) -> Patient:
         patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
         return get_object_or_404(patients, pk=self.kwargs["patient_pk"])
 
+    def audit_scope_patient(self) -> Patient:
+        return self.patient()
+
     def get_queryset(self) -> QuerySet[Intake]:
         if getattr(self, "swagger_fake_view", False):
             return Intake.objects.none()
         return selectors.intakes_of_patient(self.patient()).select_related(
-            "assessment__escalation", "assessment__review__reviewed_by"
+            "patient", "assessment__escalation", "assessment__review__reviewed_by"
         )
 
     @extend_schema(request=IntakeInputSerializer, responses={201: ClinicianIntakeSerializer})
@@ -110,15 +128,17 @@ class PatientIntakeViewSet(
 
 
 @extend_schema(tags=["clinic: triage"])
-class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssessmentViewSet(AuditedViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsClinician]
     serializer_class = ClinicianAssessmentSerializer
+    audit_object_type = "assessment"
+    audit_actions = {"review": Action.REVIEW}
 
     def get_queryset(self) -> QuerySet[Assessment]:
         if getattr(self, "swagger_fake_view", False):
             return Assessment.objects.none()
         return selectors.assessments_for_clinician(self.request.user).select_related(  # type: ignore[arg-type]
-            "escalation", "review__reviewed_by"
+            "patient", "escalation", "review__reviewed_by"
         )
 
     @extend_schema(request=ReviewInputSerializer, responses={201: ClinicianAssessmentSerializer})
@@ -147,10 +167,14 @@ class EscalationFilter(df.FilterSet):
 
 
 @extend_schema(tags=["clinic: triage"])
-class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EscalationViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [IsClinician]
     serializer_class = EscalationSerializer
     filterset_class = EscalationFilter
+    audit_object_type = "escalation"
+    audit_actions = {"acknowledge": Action.ACKNOWLEDGE, "resolve": Action.RESOLVE}
 
     def get_queryset(self) -> QuerySet[Escalation]:
         if getattr(self, "swagger_fake_view", False):
@@ -183,11 +207,13 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 @extend_schema(tags=["clinic: triage"])
-class TriageQueueView(generics.ListAPIView):
+class TriageQueueView(AuditedViewSetMixin, generics.ListAPIView):
     """Unreviewed intakes and unresolved escalations: most urgent first, then oldest first."""
 
     permission_classes = [IsClinician]
     serializer_class = QueueItemSerializer
+    audit_object_type = "assessment"
+    action = "list"
 
     def get_queryset(self) -> QuerySet[Assessment]:
         if getattr(self, "swagger_fake_view", False):
@@ -204,16 +230,23 @@ class IntakeFormView(generics.GenericAPIView):
 
 
 @extend_schema(tags=["patient: intake"])
-class ReassessmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ReassessmentViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Pain and Oswestry at 2, 6 and 12 weeks; each compared with the first assessment."""
 
     permission_classes = [IsPatient]
     serializer_class = ReassessmentSerializer
+    audit_object_type = "reassessment"
+
+    def audit_scope_patient(self) -> Patient:
+        return self.request.user.patient  # type: ignore[union-attr]
 
     def get_queryset(self) -> QuerySet[Reassessment]:
         if getattr(self, "swagger_fake_view", False):
             return Reassessment.objects.none()
-        return Reassessment.objects.filter(patient=self.request.user.patient)  # type: ignore[union-attr]
+        patient = self.request.user.patient  # type: ignore[union-attr]
+        return Reassessment.objects.filter(patient=patient).select_related("patient")
 
     @extend_schema(
         request=ReassessmentInputSerializer,
@@ -229,19 +262,27 @@ class ReassessmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewse
             pain_nrs=data.validated_data["pain_nrs"],
             oswestry=data.validated_data.get("oswestry"),
         )
+        self.audit(Action.CREATE, [reassessment])
         return Response(ReassessmentSerializer(reassessment).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["clinic: triage"])
-class PatientReassessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PatientReassessmentViewSet(
+    AuditedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """A patient's reassessments with the change from baseline (Ostelo 2008 thresholds)."""
 
     permission_classes = [IsClinician]
     serializer_class = ReassessmentSerializer
+    audit_object_type = "reassessment"
+
+    def audit_scope_patient(self) -> Patient:
+        patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
+        return get_object_or_404(patients, pk=self.kwargs["patient_pk"])
 
     def get_queryset(self) -> QuerySet[Reassessment]:
         if getattr(self, "swagger_fake_view", False):
             return Reassessment.objects.none()
-        patients = patients_for_clinician(self.request.user)  # type: ignore[arg-type]
-        patient = get_object_or_404(patients, pk=self.kwargs["patient_pk"])
-        return Reassessment.objects.filter(patient=patient)
+        return Reassessment.objects.filter(patient=self.audit_scope_patient()).select_related(
+            "patient"
+        )
