@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api.permissions import IsPatient
+from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.errors import DomainError
 from clinic.idempotency import PARAMETER, idempotent
 from patients.models import Patient
@@ -49,6 +50,8 @@ def adherence_response(patient: Patient, request: Request) -> Response:
         raise NoProgram("No exercise program has been assigned.")
     program.patient = patient
     report = selectors.program_adherence(program, weeks=query.validated_data["weeks"])
+    record(request, action=Action.VIEW, patients=[patient], object_type="program_adherence",
+           object_ids=[program.pk])  # fmt: skip
     return Response(adherence_data(report))
 
 
@@ -70,6 +73,8 @@ class OwnProgramView(generics.GenericAPIView):
         program.patient = patient
         revision = program.current_revision
         today, due = selectors.today_for_patient(program)
+        record(request, action=Action.VIEW, patients=[patient], object_type="program",
+               object_ids=[program.pk])  # fmt: skip
         physio = patient.physiotherapist
         return Response(
             {
@@ -107,6 +112,7 @@ class OwnProgramView(generics.GenericAPIView):
 
 @extend_schema(tags=["patient: program"])
 class OwnSessionViewSet(
+    AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -116,12 +122,16 @@ class OwnSessionViewSet(
 
     permission_classes = [IsPatient]
     serializer_class = SessionSerializer
+    audit_object_type = "exercise_session"
+
+    def audit_scope_patient(self) -> Patient:
+        return self.request.user.patient  # type: ignore[union-attr]
 
     def get_queryset(self) -> QuerySet[ExerciseSession]:
         if getattr(self, "swagger_fake_view", False):
             return ExerciseSession.objects.none()
         return selectors.sessions_of_patient(self.request.user.patient).select_related(  # type: ignore[union-attr]
-            "revision"
+            "revision", "patient"
         )
 
     @extend_schema(
@@ -145,6 +155,8 @@ class OwnSessionViewSet(
             **values,
         )
         session = self.get_queryset().get(pk=session.pk)
+        if created:
+            self.audit(Action.CREATE, [session])
         return Response(
             SessionSerializer(session).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api.permissions import IsClinician
+from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.models import User
 from patients.models import Patient
 from patients.selectors import patients_for_clinician
@@ -241,6 +242,7 @@ class PatientScopedMixin(generics.GenericAPIView):
 
 @extend_schema(tags=["clinic: programs"])
 class PatientProgramViewSet(
+    AuditedViewSetMixin,
     PatientScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -251,11 +253,16 @@ class PatientProgramViewSet(
 
     permission_classes = [IsClinician]
     serializer_class = ProgramSerializer
+    audit_object_type = "program"
+    audit_actions = {"end": Action.UPDATE}
+
+    def audit_scope_patient(self) -> Patient:
+        return self.patient()
 
     def get_queryset(self) -> QuerySet[Program]:
         if getattr(self, "swagger_fake_view", False):
             return Program.objects.none()
-        return selectors.programs_of_patient(self.patient())
+        return selectors.programs_of_patient(self.patient()).select_related("patient")
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -291,6 +298,7 @@ class PatientProgramViewSet(
             confirm_direction_conflicts=values.pop("confirm_direction_conflicts"),
             **values,
         )
+        self.audit(Action.CREATE, [program])
         return Response(self._reloaded(program), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -306,6 +314,7 @@ class PatientProgramViewSet(
     def revisions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         program = self.get_object()
         if request.method == "GET":
+            self.audit(Action.VIEW, [program])
             revisions = selectors.revisions_of_program(program)
             return Response(RevisionSerializer(revisions, many=True).data)
         data = RevisionInputSerializer(data=request.data, context=self.get_serializer_context())
@@ -313,6 +322,7 @@ class PatientProgramViewSet(
         values = dict(data.validated_data)
         items = _item_specs(values.pop("items")) if "items" in values else None
         services.program_revise(program=program, by=_user(request), items=items, **values)
+        self.audit(Action.UPDATE, [program])
         return Response(self._reloaded(program), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EndInputSerializer, responses={200: ProgramSerializer})
@@ -331,20 +341,29 @@ class PatientProgramViewSet(
     @action(detail=False, methods=["get"])
     def suggestion(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """For the assign form: the template the latest STarT Back pathway suggests."""
-        return Response(SuggestionSerializer(selectors.suggestion_for_patient(self.patient())).data)
+        patient = self.patient()
+        suggestion = selectors.suggestion_for_patient(patient)
+        record(request, action=Action.VIEW, patients=[patient], object_type="program_suggestion")
+        return Response(SuggestionSerializer(suggestion).data)
 
 
 @extend_schema(tags=["clinic: programs"])
-class PatientSessionViewSet(PatientScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class PatientSessionViewSet(
+    AuditedViewSetMixin, PatientScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The exercise sessions a patient logged (pain before and after, comments), newest first."""
 
     permission_classes = [IsClinician]
     serializer_class = SessionSerializer
+    audit_object_type = "exercise_session"
+
+    def audit_scope_patient(self) -> Patient:
+        return self.patient()
 
     def get_queryset(self) -> QuerySet[ExerciseSession]:
         if getattr(self, "swagger_fake_view", False):
             return ExerciseSession.objects.none()
-        return selectors.sessions_of_patient(self.patient()).select_related("revision")
+        return selectors.sessions_of_patient(self.patient()).select_related("revision", "patient")
 
 
 @extend_schema(tags=["clinic: programs"])
