@@ -1,12 +1,34 @@
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 
 @extend_schema(
     tags=["auth"], summary="Exchange email and password for an access and a refresh token"
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
-    pass
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        # django-axes marks a lockout on the request it is given; hand it Django's own request
+        # so its middleware (outside DRF) sees the mark and answers 429.
+        context["request"] = self.request._request
+        return context
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        # A token login is a login: last_login is updated and the lockout count is reset.
+        user = serializer.user  # type: ignore[attr-defined]
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        return Response(serializer.validated_data)
 
 
 @extend_schema(
