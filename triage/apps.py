@@ -5,6 +5,10 @@ class TriageConfig(AppConfig):
     name = "triage"
 
     def ready(self) -> None:
-        from . import notifications, receivers  # noqa: F401 - connects the episode receiver
+        from patients import export as patient_export
+
+        from . import export, notifications, receivers  # noqa: F401 - connects the receiver
 
         notifications.register()
+        patient_export.register(export.intakes)
+        patient_export.register(export.reassessments)

@@ -15,6 +15,18 @@ router.register(
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/access-log/", views.AccessLogView.as_view(), name="me-access-log"),
+    path("me/export/", views.MyExportView.as_view(), name="me-export"),
+    path("me/export/fhir/", views.MyFhirExportView.as_view(), name="me-export-fhir"),
+    path(
+        "clinic/patients/<int:pk>/export/",
+        views.PatientExportView.as_view(),
+        name="clinic-patient-export",
+    ),
+    path(
+        "clinic/patients/<int:pk>/export/fhir/",
+        views.PatientFhirExportView.as_view(),
+        name="clinic-patient-export-fhir",
+    ),
     path(
         "clinic/episodes/summary/",
         episode_views.ClinicEpisodeSummaryView.as_view(),

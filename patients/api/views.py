@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import filters, generics, mixins, serializers, status, viewsets
@@ -16,6 +17,7 @@ from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.models import PatientAccessEvent
 
 from .. import services
+from ..export import patient_export_fhir, patient_export_json
 from ..models import Patient
 from ..selectors import patients_for_clinician
 from .filters import PatientFilter
@@ -153,3 +155,40 @@ class AccessLogView(generics.ListAPIView):
             .select_related("actor")
             .order_by("-at", "-id")
         )
+
+
+def _export(request: Request, patient: Patient, fhir: bool) -> Response:
+    record(request, action=Action.EXPORT, patients=[patient], object_type="patient",
+           object_ids=[patient.pk])  # fmt: skip
+    body = patient_export_fhir(patient) if fhir else patient_export_json(patient)
+    name = f"patient-{patient.pk}{'-fhir' if fhir else ''}.json"
+    return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@extend_schema(tags=["me"], responses=dict, summary="All my data as one JSON document")
+class MyExportView(APIView):
+    permission_classes = [IsPatient]
+    fhir = False
+
+    def get(self, request: Request) -> Response:
+        return _export(request, request.user.patient, self.fhir)  # type: ignore[union-attr]
+
+
+@extend_schema(tags=["me"], responses=dict, summary="All my data as a FHIR R4 Bundle")
+class MyFhirExportView(MyExportView):
+    fhir = True
+
+
+@extend_schema(tags=["clinic: patients"], responses=dict, summary="A patient's data as JSON")
+class PatientExportView(APIView):
+    permission_classes = [IsClinician]
+    fhir = False
+
+    def get(self, request: Request, pk: int) -> Response:
+        patient = get_object_or_404(patients_for_clinician(request.user), pk=pk)  # type: ignore[arg-type]
+        return _export(request, patient, self.fhir)
+
+
+@extend_schema(tags=["clinic: patients"], responses=dict, summary="A patient's data as FHIR R4")
+class PatientFhirExportView(PatientExportView):
+    fhir = True
