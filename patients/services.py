@@ -155,3 +155,49 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
     return user
+
+
+@transaction.atomic
+def patient_erase(*, patient: Patient) -> Patient:
+    """Erasure on request: personal data removed or pseudonymised; clinical records, their
+    change history stripped of the same data, and the access log are kept.
+
+    The birth date keeps its year only, so age-based safety rules still read sensibly.
+    """
+    from clinic.models import Notification
+
+    from .models import Episode
+
+    pseudonym = {
+        "first_name": "Erased",
+        "last_name": f"patient {patient.pk}",
+        "email": "",
+        "phone": "",
+        "date_of_birth": patient.date_of_birth.replace(month=1, day=1),
+    }
+    for name, value in pseudonym.items():
+        setattr(patient, name, value)
+    patient.is_active = False
+    patient.email_opt_in = False
+    user = patient.user
+    patient.user = None
+    patient.save()
+    patient.history.all().update(**pseudonym)
+    if user is not None:
+        user.email = f"erased-{user.pk}@invalid.example"
+        user.first_name = user.last_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    free_text = {"notes": "", "trigger_notes": "", "activity": "", "medicines": []}
+    Episode.objects.filter(patient=patient).update(**free_text)
+    Episode.history.filter(patient_id=patient.pk).update(**free_text)
+    patient.invitations.all().delete()
+    Notification.objects.filter(
+        context__patient_id=patient.pk,
+        status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+    ).update(status=Notification.Status.CANCELLED)
+    Notification.objects.filter(context__patient_id=patient.pk).update(
+        recipient="erased@invalid.example"
+    )
+    return patient

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -72,6 +73,12 @@ def world(db) -> World:
         other_patient,
         foreign_patient,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts must not leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture

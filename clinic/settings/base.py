@@ -175,6 +175,19 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
+    # Resource use, not security (throttles race; django-axes guards logins). Per user and per
+    # address; heavier endpoints have their own scope.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("THROTTLE_ANON", default="120/minute"),
+        "user": env.str("THROTTLE_USER", default="1200/minute"),
+        "sync": env.str("THROTTLE_SYNC", default="120/hour"),
+        "export": env.str("THROTTLE_EXPORT", default="30/hour"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -202,6 +215,16 @@ SPECTACULAR_SETTINGS = {
     # One schema name for a choice set that several models share.
     "ENUM_NAME_OVERRIDES": {"MovementDirectionEnum": "patients.vocabulary.MovementDirection"},
 }
+
+# Cache (throttle counters): Redis when configured, so every web process shares the counts.
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=env.str("REDIS_URL")),
+            "KEY_PREFIX": "clinic",
+        }
+    }
 
 # Email: console by default; EMAIL_URL=smtp://user:pass@host:port (or smtp+tls://) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -74,6 +74,7 @@ class EpisodeViewSet(
     serializer_class = EpisodeSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     audit_object_type = "episode"
+    throttle_scope: str | None = None  # the sync action has a scope of its own
 
     def audit_scope_patient(self) -> Patient:
         return self.request.user.patient  # type: ignore[union-attr]
@@ -138,7 +139,7 @@ class EpisodeViewSet(
         ),
         summary="Upload episodes recorded offline (up to 200); each item is judged on its own",
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_scope="sync")
     @idempotent
     def sync(self, request: Request) -> Response:
         batch = EpisodeSyncSerializer(data=request.data)

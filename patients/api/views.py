@@ -8,13 +8,16 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import filters, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
 from clinic.audit import Action, AuditedViewSetMixin, record
+from clinic.errors import DomainError
 from clinic.models import PatientAccessEvent
+from clinic.selectors import is_clinic_admin
 
 from .. import services
 from ..export import patient_export_fhir, patient_export_json
@@ -46,7 +49,7 @@ class PatientViewSet(
     search_fields = ["first_name", "last_name", "email"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     audit_object_type = "patient"
-    audit_actions = {"invitation": Action.UPDATE}
+    audit_actions = {"invitation": Action.UPDATE, "erase": Action.DELETE}
 
     def get_queryset(self) -> QuerySet[Patient]:
         if getattr(self, "swagger_fake_view", False):
@@ -87,6 +90,23 @@ class PatientViewSet(
     def invitation(self, request: Request, pk: str | None = None) -> Response:
         invitation = services.invitation_send(patient=self.get_object(), sent_by=request.user)  # type: ignore[arg-type]
         return Response({"expires_at": invitation.expires_at}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=inline_serializer("EraseConfirm", {"confirm": serializers.BooleanField()}),
+        responses={200: PatientSerializer},
+        summary="Erase on request (clinic admins): personal data removed, clinical record kept",
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request: Request, pk: str | None = None) -> Response:
+        patient = self.get_object()
+        if not is_clinic_admin(request.user, patient.clinic_id):  # type: ignore[arg-type]
+            raise PermissionDenied("Only the clinic's admins can erase a patient's data.")
+        if request.data.get("confirm") is not True:
+            raise DomainError(
+                'Erasure cannot be undone: send {"confirm": true}.',
+                fields={"confirm": ["Must be true."]},
+            )
+        return Response(PatientSerializer(services.patient_erase(patient=patient)).data)
 
 
 class MeSerializer(serializers.Serializer):
@@ -168,6 +188,7 @@ def _export(request: Request, patient: Patient, fhir: bool) -> Response:
 @extend_schema(tags=["me"], responses=dict, summary="All my data as one JSON document")
 class MyExportView(APIView):
     permission_classes = [IsPatient]
+    throttle_scope = "export"
     fhir = False
 
     def get(self, request: Request) -> Response:
@@ -182,6 +203,7 @@ class MyFhirExportView(MyExportView):
 @extend_schema(tags=["clinic: patients"], responses=dict, summary="A patient's data as JSON")
 class PatientExportView(APIView):
     permission_classes = [IsClinician]
+    throttle_scope = "export"
     fhir = False
 
     def get(self, request: Request, pk: int) -> Response:
