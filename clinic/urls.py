@@ -47,3 +47,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include(dashboard)),
 ]
+
+handler404 = "clinic.handlers.not_found"
+handler500 = "clinic.handlers.server_error"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -22,3 +23,22 @@ class RejectUnknownFieldsMixin:
                     {name: ["This field is not accepted here."] for name in unknown}
                 )
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "21:00:00"}
+)
+class TimeOfDayField(serializers.TimeField):
+    """A wall-clock time (HH:MM[:SS]) in the patient's timezone; it carries no UTC offset,
+    so it is documented as a pattern, not as RFC 3339 "time" (which needs one)."""
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]}
+)
+class OptionalEmailField(serializers.EmailField):
+    """An email address, or an empty string when there is none."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)

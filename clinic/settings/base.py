@@ -212,6 +212,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinic.api.schema.add_error_responses",
+    ],
     # One schema name for a choice set that several models share.
     "ENUM_NAME_OVERRIDES": {"MovementDirectionEnum": "patients.vocabulary.MovementDirection"},
 }

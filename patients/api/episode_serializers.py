@@ -161,6 +161,9 @@ class EpisodeSyncSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
+    side = serializers.ChoiceField(choices=Side.choices, allow_blank=True, read_only=True)
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
+    function = serializers.ChoiceField(choices=Function.choices, allow_blank=True, read_only=True)
     triggers = serializers.SerializerMethodField()
     relief = serializers.SerializerMethodField()
     red_flags = serializers.SerializerMethodField()

@@ -5,9 +5,10 @@ from typing import Any
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from clinic.api.serializers import RejectUnknownFieldsMixin
+from clinic.api.serializers import OptionalEmailField, RejectUnknownFieldsMixin, TimeOfDayField
 from clinic.models import Clinic, Membership
 from clinic.selectors import clinics_for
+from patients.vocabulary import MovementDirection
 
 from ..models import Patient
 from ..selectors import colleagues_of
@@ -27,6 +28,9 @@ PROFILE_FIELDS = (
 
 class PatientUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     timezone = TimeZoneSerializerField(use_pytz=False, required=False)
+    email = OptionalEmailField(required=False, max_length=254)
+    quiet_hours_start = TimeOfDayField(required=False)
+    quiet_hours_end = TimeOfDayField(required=False)
 
     class Meta:
         model = Patient
@@ -74,6 +78,12 @@ class PhysiotherapistSerializer(serializers.Serializer):
 
 class PatientSerializer(serializers.ModelSerializer):
     timezone = TimeZoneSerializerField(use_pytz=False)
+    email = OptionalEmailField(read_only=True)
+    aggravating_direction = serializers.ChoiceField(
+        choices=MovementDirection.choices, allow_blank=True, read_only=True
+    )
+    quiet_hours_start = TimeOfDayField()
+    quiet_hours_end = TimeOfDayField()
     physiotherapist = PhysiotherapistSerializer(allow_null=True)
     has_app_account = serializers.SerializerMethodField()
 
@@ -100,6 +110,9 @@ class OwnProfileSerializer(serializers.ModelSerializer):
     """What a patient sees of their own record."""
 
     timezone = TimeZoneSerializerField(use_pytz=False)
+    email = OptionalEmailField(read_only=True)
+    quiet_hours_start = TimeOfDayField()
+    quiet_hours_end = TimeOfDayField()
     clinic = serializers.SerializerMethodField()
     physiotherapist = serializers.SerializerMethodField()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.api.serializers import RejectUnknownFieldsMixin
@@ -71,9 +72,18 @@ class ExerciseBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class OptionalUrlField(serializers.Field):
+    """A URL or null; a blank one is sent as null (an empty string is no URI)."""
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 class ExerciseSerializer(serializers.ModelSerializer):
     default_dosage = DosageSerializer(source="*")
     shipped = serializers.BooleanField(source="is_shipped")
+    media_url = OptionalUrlField(read_only=True)
 
     class Meta:
         model = Exercise
@@ -99,6 +109,8 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 class PatientExerciseSerializer(serializers.ModelSerializer):
     """What the app shows of an exercise."""
+
+    media_url = OptionalUrlField(read_only=True)
 
     class Meta:
         model = Exercise

@@ -55,3 +55,11 @@ def test_healthz_is_503_when_the_database_is_down():
         check=False,
     )
     assert result.stdout.split() == ["503", "down"], result.stderr[-2000:]
+
+
+def test_an_unknown_api_url_is_a_json_404_and_pages_get_html(client, db):
+    api = client.get("/api/v1/episodes/not-a-number/oops/")
+    assert api.status_code == 404
+    assert api.json() == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -1,0 +1,56 @@
+"""OpenAPI post-processing: every operation documents the one error shape and its statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "description": "Each offending field and its reasons (nested for lists)",
+                    "additionalProperties": True,
+                },
+            },
+        }
+    },
+}
+ERRORS = {
+    "400": "Invalid input: the fields and reasons are listed",
+    "401": "Not authenticated",
+    "403": "Not allowed for this role",
+    "404": "Not found (or not yours)",
+    "405": "Method not allowed",
+    "409": "Conflict with the current state",
+    "413": "Request body too large",
+    "415": "Unsupported media type (send JSON)",
+    "422": "Idempotency-Key reused for a different request",
+    "429": "Too many requests or login attempts",
+}
+PUBLIC_PATHS = ("/api/v1/auth/",)
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS.items():
+                if status == "401" and path.startswith(PUBLIC_PATHS):
+                    continue
+                responses.setdefault(status, {"description": description, "content": ref})
+            if path.startswith(PUBLIC_PATHS):  # wrong credentials or an invalid token
+                responses.setdefault("401", {"description": ERRORS["401"], "content": ref})
+    return result
