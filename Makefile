@@ -51,3 +51,11 @@ lock:
 
 clean:
 	rm -rf $(VENV) var
+
+# Ratios of the API against the physical floor of the same work (docs/PERFORMANCE.md).
+# PRESET=small (default, minutes) or full; DATABASE_URL=postgres://... and REDIS_URL=redis://...
+# for PostgreSQL and the load run, else SQLite under var/bench/ and no load run.
+PRESET ?= small
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench --preset $(PRESET) $(BENCH_ARGS)
