@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": "escalations"},
     },
+    # Every hour: a nudge for active programs with no session for 3 days (one a week at most).
+    "adherence-nudges": {
+        "task": "programs.tasks.adherence_nudges_schedule",
+        "schedule": 3600.0,
+    },
 }
