@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import ClinicScopedAdmin
 
-from .models import Patient, PatientInvitation
+from .models import Episode, Patient, PatientInvitation
 
 
 @admin.register(Patient)
@@ -39,4 +39,20 @@ class PatientInvitationAdmin(ClinicScopedAdmin):
     exclude = ("token_hash",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Episode)
+class EpisodeAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    """Read-only: episodes are the patient's own record; the history shows every change."""
+
+    clinic_lookup = "patient__clinic"
+    list_display = ("id", "patient", "started_at", "peak_intensity", "deleted_at")
+    list_select_related = ("patient",)
+    list_filter = ("deleted_at",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -31,6 +31,7 @@ PATIENT_EDITABLE_FIELDS = (
     "is_active",
     "physiotherapist",
     "aggravating_direction",
+    "muted_kinds",
 )
 
 

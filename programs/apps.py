@@ -5,6 +5,10 @@ class ProgramsConfig(AppConfig):
     name = "programs"
 
     def ready(self) -> None:
-        from . import notifications
+        from patients import export as patient_export
+
+        from . import export, notifications
 
         notifications.register()
+        patient_export.register(export.programs)
+        patient_export.register(export.sessions)

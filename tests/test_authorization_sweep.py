@@ -55,6 +55,7 @@ ROUTES: dict[str, Route] = {
     # the patient's own data
     "api/v1/me/": Route(PATIENT),
     "api/v1/me/access-log/": Route(PATIENT),
+    "api/v1/me/preferences/": Route(PATIENT),
     "api/v1/me/export/": Route(PATIENT),
     "api/v1/me/export/fhir/": Route(PATIENT),
     "api/v1/^intakes/$": Route(PATIENT),

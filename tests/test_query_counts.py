@@ -38,6 +38,7 @@ SMALL, LARGE = 2, 60
 # GET routes that return one object or one document, not a collection.
 NOT_COLLECTIONS = {
     "me": "the caller's own account",
+    "me-preferences": "the caller's own contact preferences",
     "intake-form": "the questionnaire definition (static)",
     "own-program": "the patient's one current program",
     "clinic-patient-program-suggestion": "one suggested template",

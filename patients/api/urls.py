@@ -15,6 +15,7 @@ router.register(
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/access-log/", views.AccessLogView.as_view(), name="me-access-log"),
+    path("me/preferences/", views.PreferencesView.as_view(), name="me-preferences"),
     path("me/export/", views.MyExportView.as_view(), name="me-export"),
     path("me/export/fhir/", views.MyFhirExportView.as_view(), name="me-export-fhir"),
     path(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.api.serializers import RejectUnknownFieldsMixin, TimeOfDayField
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.errors import DomainError
 from clinic.models import PatientAccessEvent
@@ -21,6 +22,7 @@ from clinic.selectors import is_clinic_admin
 
 from .. import services
 from ..export import patient_export_fhir, patient_export_json
+from ..followups import KINDS
 from ..models import Patient
 from ..selectors import patients_for_clinician
 from .filters import PatientFilter
@@ -214,3 +216,36 @@ class PatientExportView(APIView):
 @extend_schema(tags=["clinic: patients"], responses=dict, summary="A patient's data as FHIR R4")
 class PatientFhirExportView(PatientExportView):
     fhir = True
+
+
+class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    muted_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(KINDS)), max_length=len(KINDS)
+    )
+    quiet_hours_start = TimeOfDayField()
+    quiet_hours_end = TimeOfDayField()
+
+    class Meta:
+        model = Patient
+        fields = ("email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end")
+
+
+@extend_schema(tags=["me"])
+class PreferencesView(generics.RetrieveUpdateAPIView):
+    """Which follow-up emails I get, and when they may arrive (in my timezone)."""
+
+    permission_classes = [IsPatient]
+    serializer_class = PreferencesSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self) -> Patient:
+        patient = self.request.user.patient  # type: ignore[union-attr]
+        action = Action.VIEW if self.request.method == "GET" else Action.UPDATE
+        record(self.request, action=action, patients=[patient], object_type="preferences")
+        return patient
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        if "muted_kinds" in data:
+            data["muted_kinds"] = sorted(set(data["muted_kinds"]))
+        services.patient_update(patient=cast(Patient, serializer.instance), **data)

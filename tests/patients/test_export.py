@@ -9,6 +9,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from clinic.models import PatientAccessEvent
+from programs.models import ProgramTemplate
+from programs.services import program_assign
 from tests.conftest import bearer
 from tests.patients.test_episodes import episode
 from tests.triage.helpers import EMERGENCY, answers
@@ -17,6 +19,10 @@ from triage.services import intake_submit
 
 @pytest.fixture
 def history(world, patient_client):
+    template = ProgramTemplate.objects.filter(clinic__isnull=True).first()
+    program = program_assign(patient=world.patient, by=world.physio, template=template)
+    program_assign(patient=world.other_patient, by=world.physio, template=template,
+                   notes="SOMEONE ELSE")  # fmt: skip
     mine = [
         intake_submit(patient=world.patient, submitted_by=world.patient_user,
                       answers=answers(**EMERGENCY), start_back=[1] * 8 + ["Extremely"]),
@@ -37,7 +43,11 @@ def history(world, patient_client):
     other.post("/api/v1/episodes/", episode(notes="SOMEONE ELSE"), format="json")
     intake_submit(patient=world.other_patient, submitted_by=world.physio,
                   answers=answers(), description="SOMEONE ELSE")  # fmt: skip
-    return {"intakes": [i.pk for i in mine], "episodes": [e["id"] for e in episodes]}
+    return {
+        "intakes": [i.pk for i in mine],
+        "episodes": [e["id"] for e in episodes],
+        "programs": [program.pk],
+    }
 
 
 def test_the_json_export_has_all_of_mine_and_nothing_of_anyone_elses(
@@ -51,6 +61,8 @@ def test_the_json_export_has_all_of_mine_and_nothing_of_anyone_elses(
     assert [e["id"] for e in doc["episodes"]] == history["episodes"]  # not the deleted one
     assert [i["id"] for i in doc["intakes"]] == history["intakes"]
     assert doc["intakes"][0]["assessment"]["urgency"] == "emergency"
+    assert [p["id"] for p in doc["programs"]] == history["programs"]
+    assert doc["programs"][0]["revisions"][0]["items"]
     text = json.dumps(doc)
     assert "SOMEONE ELSE" not in text
     assert world.other_patient.last_name not in text and world.other_patient.email not in text
@@ -69,6 +81,9 @@ def test_the_fhir_export_is_a_valid_r4_bundle_of_my_records(world, history, pati
     assert len(by_type["QuestionnaireResponse"]) == 2
     episodes = [o for o in by_type["Observation"] if o["id"].startswith("episode-")]
     assert [o["valueInteger"] for o in episodes] == [6, 6, 6, 6]
+    [care_plan] = by_type["CarePlan"]
+    assert care_plan["id"] == f"program-{history['programs'][0]}"
+    assert care_plan["status"] == "active" and care_plan["activity"]
     flags = {f["code"]["text"] for f in by_type["Flag"]}
     assert "Red flag: cauda_equina (emergency)" in flags
     assert any("fever" in f for f in flags)

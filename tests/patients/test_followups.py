@@ -310,3 +310,25 @@ def test_the_sweep_query_count_does_not_grow_with_due_rows(
     make(60, "b")
     assert sweep_queries() == few
     assert Notification.objects.filter(enqueued_at__isnull=True).count() == 0
+
+
+def test_a_patient_manages_their_follow_up_preferences(world, patient_client, physio_client):
+    url = "/api/v1/me/preferences/"
+    assert patient_client.get(url).json() == {
+        "email_opt_in": True, "muted_kinds": [], "quiet_hours_start": "21:00:00",
+        "quiet_hours_end": "08:00:00",
+    }  # fmt: skip
+    changed = patient_client.patch(
+        url, {"muted_kinds": ["adherence_nudge", "adherence_nudge"], "quiet_hours_end": "07:30"},
+        format="json",
+    )  # fmt: skip
+    assert changed.status_code == 200
+    world.patient.refresh_from_db()
+    assert world.patient.muted_kinds == ["adherence_nudge"]
+    assert world.patient.quiet_hours_end == dt.time(7, 30)
+    for bad in ({"muted_kinds": ["escalation_alert"]}, {"quiet_hours_start": "25:00"},
+                {"email": "x@example.net"}):  # fmt: skip
+        response = patient_client.patch(url, bad, format="json")
+        assert response.status_code == 400
+        assert list(response.json()["error"]["fields"]) == list(bad)
+    assert physio_client.get(url).status_code == 403
