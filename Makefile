@@ -26,15 +26,28 @@ seed: migrate
 
 run: seed
 	@echo ""
-	@echo "  Dashboard:  http://127.0.0.1:$(PORT)/        (physio@example.com / demo-pass-123)"
-	@echo "  Admin:      http://127.0.0.1:$(PORT)/admin/  (admin@example.com / demo-pass-123)"
+	@echo "  Dashboard:  http://127.0.0.1:$(PORT)/today/  (physio@example.com / demo-pass-123)"
+	@echo "  Admin:      http://127.0.0.1:$(PORT)/admin/  (admin@example.com / demo-pass-123, then a"
+	@echo "              two-factor code: key DEMOADMINTOTPKEYDEMOADMINTOTPKEY in an authenticator"
+	@echo "              app, or .venv/bin/python manage.py demo_totp)"
 	@echo "  API docs:   http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Patient app login: patient@example.com / demo-pass-123"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
 	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
-test: $(STAMP)
+# The dashboard's browser tests drive Debian's Chromium through Playwright, which never
+# downloads a browser of its own here. Installed when missing (CI runs as root, no sudo).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "make test: $(CHROMIUM) is missing and this is not root: the browser tests will" \
+	    "skip (or fail with CLINIC_REQUIRE_SERVICES=1). Install Debian's chromium package." >&2; \
+	fi
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -64,6 +64,8 @@ class Clinic(models.Model):
     # How long an open escalation may wait for acknowledgement before admins are alerted again.
     emergency_realert_minutes = models.PositiveIntegerField(default=15)
     urgent_realert_minutes = models.PositiveIntegerField(default=120)
+    # Follow-up kinds (patients.followups.KINDS) this clinic does not send at all.
+    disabled_followup_kinds = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=now, editable=False)
 
     class Meta:
@@ -81,6 +83,10 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Clinic admins always get escalation alerts; other members get them when this is set.
+    escalation_contact = models.BooleanField(
+        default=False, help_text="Also receives emergency and urgent escalation alerts."
+    )
     created_at = models.DateTimeField(default=now, editable=False)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import outbox
-from .models import Clinic, Notification, User
+from .models import Clinic, Membership, Notification, User
 
 
 def notification_schedule(
@@ -56,3 +56,32 @@ def notification_cancel(*, dedupe_key: str) -> bool:
             status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
         ).update(status=Notification.Status.CANCELLED)
     )
+
+
+@transaction.atomic
+def clinic_settings_update(
+    *,
+    clinic: Clinic,
+    emergency_realert_minutes: int,
+    urgent_realert_minutes: int,
+    disabled_followup_kinds: list[str],
+    escalation_contacts: list[Membership],
+) -> Clinic:
+    """The clinic's alerting and follow-up settings; `escalation_contacts` are the non-admin
+    members who also get escalation alerts (admins always do)."""
+    clinic.emergency_realert_minutes = emergency_realert_minutes
+    clinic.urgent_realert_minutes = urgent_realert_minutes
+    clinic.disabled_followup_kinds = sorted(disabled_followup_kinds)
+    clinic.full_clean()
+    clinic.save(
+        update_fields=[
+            "emergency_realert_minutes",
+            "urgent_realert_minutes",
+            "disabled_followup_kinds",
+        ]
+    )
+    chosen = {m.pk for m in escalation_contacts if m.clinic_id == clinic.pk}
+    members = Membership.objects.filter(clinic=clinic).exclude(role=Membership.Role.ADMIN)
+    members.filter(pk__in=chosen).update(escalation_contact=True)
+    members.exclude(pk__in=chosen).update(escalation_contact=False)
+    return clinic

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from clinic import twofactor
+from clinic import views as clinic_views
 from clinic.views import healthz
 from patients import views as patient_views
 
@@ -15,8 +17,19 @@ api_v1 = [
     path("", include("programs.api.urls")),
 ]
 
+# The server-rendered dashboard for clinicians. "/" stays the patient list; Today is where a
+# login lands. Pages that combine apps are clinic views assembling registered panels.
 dashboard = (
-    [path("", patient_views.home, name="home")],
+    [
+        path("", patient_views.patient_list, name="home"),
+        path("today/", clinic_views.today, name="today"),
+        path("patients/", patient_views.patient_list, name="patients"),
+        path("patients/<int:pk>/", clinic_views.patient_page, name="patient"),
+        path("patients/<int:pk>/notes/", patient_views.note_add, name="note-add"),
+        path("patients/<int:pk>/invite/", patient_views.invitation_send, name="invite"),
+        path("clinic/switch/", clinic_views.clinic_switch, name="clinic-switch"),
+        path("clinic/settings/", clinic_views.clinic_settings, name="clinic-settings"),
+    ],
     "dashboard",
 )
 
@@ -29,6 +42,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", twofactor.verify, name="two-factor"),
+    path("accounts/two-factor/setup/", twofactor.setup, name="two-factor-setup"),
     path("triage/", include("triage.urls")),
     path("programs/", include("programs.urls")),
     path("invitations/<str:token>/", patient_views.invitation_accept, name="invitation-accept"),

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from . import dashboard, services
 from .celery import app as celery_app
+from .dashboard import clinician_required, scope_of
+from .forms import ClinicSettingsForm
+from .models import Membership
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +46,65 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# --- dashboard pages -----------------------------------------------------------------------
+
+
+@clinician_required
+def today(request: HttpRequest) -> HttpResponse:
+    """Who needs the clinician now: each app's Today panels, for the current clinic."""
+    scope = scope_of(request)
+    panels = dashboard.render_panels(request, dashboard.registry.today, scope.clinic)
+    return render(
+        request, "clinic/today.html", {"panels": panels, "clinic": scope.clinic, "nav": "today"}
+    )
+
+
+@clinician_required
+def patient_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One patient of the current clinic (another clinic's is a 404): each app's panels."""
+    patient = dashboard.load_patient(request, pk)
+    panels = dashboard.render_panels(request, dashboard.registry.patient, patient)
+    return render(
+        request, "clinic/patient.html", {"patient": patient, "panels": panels, "nav": "patients"}
+    )
+
+
+@clinician_required
+@require_POST
+def clinic_switch(request: HttpRequest) -> HttpResponse:
+    try:
+        clinic_id = int(request.POST.get("clinic", ""))
+    except ValueError:
+        raise Http404("No such clinic.") from None
+    clinic = dashboard.switch_clinic(request, clinic_id)
+    messages.success(request, f"Now working at {clinic.name}.")
+    # The page the switch was made from may show a record of the clinic left behind.
+    return redirect("dashboard:today")
+
+
+@clinician_required(admin=True)
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    """Escalation delays and contacts, and which follow-up emails the clinic sends."""
+    clinic = scope_of(request).clinic
+    kinds = dashboard.registry.followup_kinds
+    form = ClinicSettingsForm(request.POST or None, clinic=clinic, followup_kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.clinic_settings_update(
+            clinic=clinic,
+            emergency_realert_minutes=data["emergency_realert_minutes"],
+            urgent_realert_minutes=data["urgent_realert_minutes"],
+            disabled_followup_kinds=[k for k in kinds if k not in data["followup_kinds"]],
+            escalation_contacts=list(data["escalation_contacts"]),
+        )
+        messages.success(request, "Clinic settings saved.")
+        return redirect("dashboard:clinic-settings")
+    admins = [m for m in form.members if m.role == Membership.Role.ADMIN]
+    return render(
+        request,
+        "clinic/settings.html",
+        {"form": form, "clinic": clinic, "admins": admins, "nav": "settings"},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -5,6 +5,7 @@ class PatientsConfig(AppConfig):
     name = "patients"
 
     def ready(self) -> None:
-        from . import notifications
+        from . import notifications, panels
 
         notifications.register()
+        panels.register()

@@ -40,9 +40,11 @@ _UNSUBSCRIBE_SALT = "patients.followups.unsubscribe"
 
 
 def may_receive(patient: Patient, kind: str) -> bool:
+    """The patient wants this kind of email and their clinic sends it."""
     return bool(
         patient.is_active and patient.email and patient.email_opt_in
         and kind not in patient.muted_kinds
+        and kind not in patient.clinic.disabled_followup_kinds
     )  # fmt: skip
 
 

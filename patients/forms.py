@@ -14,3 +14,17 @@ class SetPasswordForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return data
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(label="Search by name or email", required=False, max_length=100)
+    mine = forms.BooleanField(label="Only my patients", required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write something first."},
+    )

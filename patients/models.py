@@ -209,3 +209,23 @@ class FollowUpReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} (patient #{self.patient_id})"
+
+
+class PatientNote(models.Model):
+    """A clinician's note on a patient, written on the dashboard. Notes are never edited."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["patient", "-created_at"], name="note_patient_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} (patient #{self.patient_id})"

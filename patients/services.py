@@ -16,7 +16,7 @@ from clinic.errors import DomainError
 from clinic.models import Clinic, Membership, User
 from clinic.services import notification_schedule
 
-from .models import Patient, PatientInvitation
+from .models import Patient, PatientInvitation, PatientNote
 
 PATIENT_EDITABLE_FIELDS = (
     "first_name",
@@ -73,6 +73,14 @@ def patient_update(*, patient: Patient, **fields: Any) -> Patient:
         # A deactivated patient can no longer log in; the record is kept.
         User.objects.filter(pk=patient.user_id).update(is_active=False)
     return patient
+
+
+@transaction.atomic
+def note_create(*, patient: Patient, author: User, text: str) -> PatientNote:
+    note = PatientNote(patient=patient, author=author, text=text.strip())
+    note.full_clean()
+    note.save()
+    return note
 
 
 def token_hash(token: str) -> str:

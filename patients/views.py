@@ -1,29 +1,47 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from clinic import audit
+from clinic import audit, dashboard
+from clinic.dashboard import clinician_required, scope_of
+from clinic.errors import DomainError
 
 from . import followups, services
-from .forms import SetPasswordForm
+from .forms import NoteForm, PatientSearchForm, SetPasswordForm
 from .models import FollowUpReply
 from .selectors import patients_for_clinician
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    patients = patients_for_clinician(request.user).select_related("clinic", "physiotherapist")  # type: ignore[arg-type]
+@clinician_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """The current clinic's patients, searchable, with each app's status chips."""
+    scope = scope_of(request)
+    form = PatientSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    mine = form.is_valid() and form.cleaned_data["mine"]
+    patients = (
+        patients_for_clinician(scope.user)
+        .filter(clinic=scope.clinic)
+        .select_related("clinic", "physiotherapist")
+    )
     for term in q.split():
-        patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+        patients = patients.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
+        )
+    if mine:
+        patients = patients.filter(physiotherapist=scope.user)
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     audit.record(
@@ -33,9 +51,55 @@ def home(request: HttpRequest) -> HttpResponse:
         object_type="patient",
         object_ids=[p.pk for p in shown],
     )
+    columns, chips = dashboard.chips_for(request, shown)
+    rows = [(p, chips[p.pk]) for p in shown]
+    query = urlencode({k: v for k, v in (("q", q), ("mine", "on" if mine else "")) if v})
     return render(
-        request, "patients/home.html", {"patients": page.object_list, "page": page, "q": q}
+        request,
+        "patients/list.html",
+        {
+            "rows": rows,
+            "columns": columns,
+            "page": page,
+            "form": form,
+            "query": query,
+            "nav": "patients",
+        },
     )
+
+
+@clinician_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = dashboard.load_patient(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note = services.note_create(
+            patient=patient,
+            author=request.user,  # type: ignore[arg-type]
+            text=form.cleaned_data["text"],
+        )
+        audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                     object_type="note", object_ids=[note.pk])  # fmt: skip
+        messages.success(request, "Note added.")
+    else:
+        messages.error(request, "Note not added: " + " ".join(str(e) for e in form.errors.get("text", [])))
+    return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#notes")
+
+
+@clinician_required
+@require_POST
+def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = dashboard.load_patient(request, pk)
+    audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                 object_type="invitation")  # fmt: skip
+    try:
+        services.invitation_send(patient=patient, sent_by=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, f"Invitation not sent: {exc.message}")
+    else:
+        messages.success(request, f"Invitation to the app sent to {patient.email}.")
+    return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#profile")
 
 
 def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:

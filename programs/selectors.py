@@ -5,9 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -331,3 +345,98 @@ def suggestion_for_patient(patient: Patient) -> Suggestion:
         open_escalation=has_unresolved_escalation(patient),
         active_program_id=active,
     )
+
+
+# --- recent adherence, many programs at once (dashboard) -------------------------------------
+
+RECENT_DAYS = 7
+FALLING_POINTS = 20  # a drop of this many percentage points week on week is "falling"
+FALLING_MIN_COVERED_DAYS = 3  # the earlier week must have run at least this long to compare
+
+
+@dataclass(frozen=True, slots=True)
+class RecentAdherence:
+    program: Program
+    current: int | None  # percent, the last 7 days
+    previous: int | None  # percent, the 7 days before
+    previous_days: float  # how much of the earlier week the program was running
+
+    @property
+    def falling(self) -> bool:
+        return (
+            self.current is not None
+            and self.previous is not None
+            and self.previous_days >= FALLING_MIN_COVERED_DAYS
+            and self.previous - self.current >= FALLING_POINTS
+        )
+
+
+def active_programs(patients: QuerySet[Patient]) -> QuerySet[Program]:
+    return (
+        Program.objects.filter(patient__in=patients, status=Program.Status.ACTIVE)
+        .select_related("patient", "current_revision")
+        .prefetch_related("current_revision__items")
+    )
+
+
+def recent_adherence(
+    programs: Sequence[Program], *, now: dt.datetime | None = None
+) -> dict[int, RecentAdherence]:
+    """Adherence over the last 7 days and the 7 before, per program, in one counting query.
+
+    Rolling 7-day windows (not calendar weeks) so one query serves patients in different time
+    zones; the current revision's doses count for both windows, prorated by the time the
+    program was running in each. `programs` need their current revision's items prefetched.
+    """
+    now = now or timezone.now()
+    cut = now - dt.timedelta(days=RECENT_DAYS)
+    since = cut - dt.timedelta(days=RECENT_DAYS)
+    counts: dict[tuple[int, int, bool], int] = {}
+    if programs:
+        rows = (
+            SessionItem.objects.filter(
+                session__program__in=[p.pk for p in programs],
+                session__performed_at__gte=since,
+                session__performed_at__lt=now,
+            )
+            .annotate(
+                recent=Case(
+                    When(session__performed_at__gte=cut, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .values("session__program_id", "exercise_id", "recent")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            key = (row["session__program_id"], row["exercise_id"], bool(row["recent"]))
+            counts[key] = counts.get(key, 0) + row["n"]
+    result = {}
+    for program in programs:
+        revision = program.current_revision
+        assert revision is not None  # noqa: S101 - every program has revision 1
+        tz = program.patient.timezone
+        start = dt.datetime.combine(revision.start_date, dt.time.min, tzinfo=tz)
+        end = (
+            dt.datetime.combine(revision.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+            if revision.end_date is not None
+            else now
+        )
+        percents: list[int | None] = []
+        covered_days: list[float] = []
+        for lo, hi, recent in ((since, cut, False), (cut, now, True)):
+            seconds = max((min(hi, end) - max(lo, start)).total_seconds(), 0)
+            share = Fraction(int(seconds), RECENT_DAYS * 86400)
+            tallies = []
+            for item in revision.items.all():
+                tally = adherence.ExerciseTally(item.exercise_id)
+                tally.prescribed = share * item.times_per_day * item.days_per_week
+                tally.done = counts.get((program.pk, item.exercise_id, recent), 0)
+                tallies.append(tally)
+            prescribed = sum((t.prescribed for t in tallies), Fraction(0))
+            capped = sum((t.capped_done for t in tallies), Fraction(0))
+            percents.append(adherence.percent(capped, prescribed))
+            covered_days.append(seconds / 86400)
+        result[program.pk] = RecentAdherence(program, percents[1], percents[0], covered_days[0])
+    return result

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from clinic.errors import Conflict, DomainError
@@ -145,12 +145,13 @@ def realert_interval(escalation: Escalation) -> timedelta:
 
 
 def _alert_recipients(patient: Patient, *, include_physio: bool) -> list[User]:
-    """The clinic's admins (and the assigned physiotherapist); all staff if nobody else."""
+    """The clinic's admins and escalation contacts (and the assigned physiotherapist); all
+    staff if nobody else."""
     admins = User.objects.filter(
+        Q(memberships__role=Membership.Role.ADMIN) | Q(memberships__escalation_contact=True),
         memberships__clinic_id=patient.clinic_id,
-        memberships__role=Membership.Role.ADMIN,
         is_active=True,
-    )
+    ).distinct()
     people = {u.pk: u for u in admins}
     physio = patient.physiotherapist
     if include_physio and physio is not None and physio.is_active:

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("escalations/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("assessments/<int:pk>/review/", views.review, name="review"),
+    path("patients/<int:patient_pk>/intake/", views.intake, name="intake"),
 ]

@@ -1,33 +1,46 @@
-"""Dashboard pages of the triage capability."""
+"""Dashboard pages of the triage capability: the queue, one-click acknowledge and resolve,
+reviewing a screening result, and an intake recorded by a clinician."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clinic import audit
+from clinic import audit, dashboard
+from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
 
 from . import selectors, services
+from .forms import IntakeForm, ResolveForm, ReviewForm
+from .models import Assessment, Escalation
 
 
-@login_required
+@clinician_required
 def queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.triage_queue(request.user), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    items = list(page.object_list)
-    audit.record(request, action=audit.Action.LIST, patients=[a.patient for a in items],
-                 object_type="assessment", object_ids=[a.pk for a in items])  # fmt: skip
-    return render(request, "triage/queue.html", {"page": page, "items": page.object_list})
+    scope = scope_of(request)
+    items = selectors.triage_queue(scope.user).filter(patient__clinic=scope.clinic)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit.record(request, action=audit.Action.LIST, patients=[a.patient for a in shown],
+                 object_type="assessment", object_ids=[a.pk for a in shown])  # fmt: skip
+    return render(request, "triage/queue.html", {"page": page, "items": shown, "nav": "triage"})
 
 
-@login_required
+def _escalation(request: HttpRequest, pk: int) -> Escalation:
+    scope = scope_of(request)
+    return get_object_or_404(
+        selectors.escalations_for_clinician(scope.user).filter(patient__clinic=scope.clinic), pk=pk
+    )
+
+
+@clinician_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = get_object_or_404(selectors.escalations_for_clinician(request.user), pk=pk)  # type: ignore[arg-type]
+    escalation = _escalation(request, pk)
     audit.record(request, action=audit.Action.ACKNOWLEDGE, patients=[escalation.patient],
                  object_type="escalation", object_ids=[pk])  # fmt: skip
     try:
@@ -35,24 +48,84 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Alert #{pk} acknowledged: reminders stopped.")
-    return redirect("triage:queue")
+        name = escalation.patient.full_name
+        messages.success(request, f"Alert #{pk} for {name} acknowledged: reminders stopped.")
+    return redirect(safe_next(request, reverse("triage:queue")))
 
 
-@login_required
+@clinician_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = get_object_or_404(selectors.escalations_for_clinician(request.user), pk=pk)  # type: ignore[arg-type]
+    escalation = _escalation(request, pk)
     audit.record(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
                  object_type="escalation", object_ids=[pk])  # fmt: skip
+    form = ResolveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.escalation_resolve(
-            escalation=escalation,
-            user=request.user,  # type: ignore[arg-type]
-            note=request.POST.get("note", ""),
-        )
+        services.escalation_resolve(escalation=escalation, user=request.user, note=note)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, f"Alert #{pk} not resolved: {exc.message}")
     else:
         messages.success(request, f"Alert #{pk} resolved.")
-    return redirect("triage:queue")
+    return redirect(safe_next(request, reverse("triage:queue")))
+
+
+@clinician_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request)
+    assessment: Assessment = get_object_or_404(
+        selectors.assessments_for_clinician(scope.user)
+        .filter(patient__clinic=scope.clinic)
+        .select_related("patient"),
+        pk=pk,
+    )
+    audit.record(request, action=audit.Action.REVIEW, patients=[assessment.patient],
+                 object_type="assessment", object_ids=[pk])  # fmt: skip
+    form = ReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.assessment_review(assessment=assessment, user=request.user, note=note)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Screening result for {assessment.patient.full_name} reviewed.")
+    return redirect(safe_next(request, reverse("triage:queue")))
+
+
+@clinician_required
+def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """A screening questionnaire taken by a clinician (on the phone, in the room)."""
+    patient = dashboard.load_patient(request, patient_pk)
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recorded = services.intake_submit(
+                    patient=patient,
+                    submitted_by=request.user,  # type: ignore[arg-type]
+                    answers=data["answers"],
+                    start_back=data["start_back"],
+                    oswestry=data["oswestry"],
+                    description=data["description"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                             object_type="intake", object_ids=[recorded.pk])  # fmt: skip
+                result = recorded.assessment
+                messages.success(
+                    request,
+                    f"Intake recorded: {result.get_urgency_display().upper()}. "
+                    f"{result.clinician_summary}",
+                )
+                return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
+        messages.error(request, "The intake was not recorded: see the questions marked below.")
+    return render(
+        request,
+        "triage/intake_form.html",
+        {"form": form, "patient": patient, "nav": "patients"},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

@@ -41,7 +41,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_DATA_ALLOWED = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose default site is django-otp's OTPAdminSite (staff need 2FA).
+    "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clinic",
     "patients",
     "triage",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a TOTP check.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -143,8 +148,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard:home"
+LOGIN_REDIRECT_URL = "dashboard:today"
 LOGOUT_REDIRECT_URL = "login"
+# Two-factor (django-otp TOTP): required for clinic admins and staff, optional for
+# physiotherapists (clinic.dashboard.second_factor_required). The issuer names the account in
+# the authenticator app.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Back-pain clinic")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

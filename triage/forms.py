@@ -1,0 +1,146 @@
+"""Dashboard forms of the triage capability: an intake recorded by a clinician, reviews and
+resolutions. The intake form is built from triage.questionnaire so it never drifts from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from . import instruments
+from .questionnaire import FIELDS, GROUPS, REQUIRED, REQUIRED_FIELDS, FieldSpec, validate_values
+
+GROUP_TITLES = {
+    "about_you": "About the patient",
+    "this_episode": "This episode",
+    "bladder_bowel_sensation": "Bladder, bowel and sensation",
+    "legs": "Legs",
+    "general_health": "General health",
+    "heart_and_breathing": "Heart and breathing",
+    "inflammatory_features": "Inflammatory features",
+}
+YES_NO = [("yes", "Yes"), ("no", "No")]
+UNANSWERED = "Answer yes or no: a red-flag question left blank is never read as no."
+
+
+def _field(spec: FieldSpec) -> forms.Field:
+    required = spec.name in REQUIRED_FIELDS
+    messages = {"required": UNANSWERED if spec.type == "bool" else REQUIRED}
+    field: forms.Field
+    if spec.type == "bool":
+        field = forms.ChoiceField(
+            choices=YES_NO, widget=forms.RadioSelect, required=required, error_messages=messages
+        )
+    elif spec.type == "int":
+        field = forms.IntegerField(
+            min_value=spec.minimum,
+            max_value=spec.maximum,
+            required=required,
+            error_messages=messages,
+        )
+    else:
+        field = forms.ChoiceField(
+            choices=[("", "—"), *((c, c.capitalize()) for c in spec.choices)],
+            required=required,
+            error_messages=messages,
+        )
+    field.label = spec.question
+    field.group = spec.group  # type: ignore[union-attr]
+    return field
+
+
+START_BACK_BINARY = [("0", instruments.START_BACK_RESPONSE_LABELS[0]),
+                     ("1", instruments.START_BACK_RESPONSE_LABELS[1])]  # fmt: skip
+ODI_SCORES = [("", "—"), *((str(n), str(n)) for n in range(6))]
+
+
+class IntakeForm(forms.Form):
+    """The questionnaire's fields, STarT Back (all nine or none) and Oswestry (optional)."""
+
+    description = forms.CharField(
+        label="What happened, in the patient's words",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in FIELDS:
+            self.fields[spec.name] = _field(spec)
+        for number, item in enumerate(instruments.START_BACK_ITEMS, start=1):
+            choices = (
+                [("", "—"), *((label, label) for label in instruments.START_BACK_ITEM9_LABELS)]
+                if number == 9
+                else [("", "—"), *START_BACK_BINARY]
+            )
+            self.fields[f"sb{number}"] = forms.ChoiceField(
+                label=f"{number}. {item}", choices=choices, required=False
+            )
+        for name in instruments.ODI_SECTIONS:
+            self.fields[f"odi_{name}"] = forms.TypedChoiceField(
+                label=instruments.ODI_SECTION_LABELS[name],
+                choices=ODI_SCORES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        by_group: dict[str, list[forms.BoundField]] = {g: [] for g in GROUPS}
+        for spec in FIELDS:
+            by_group[spec.group].append(self[spec.name])
+        return [(GROUP_TITLES[g], fields) for g, fields in by_group.items() if fields]
+
+    def start_back_fields(self) -> list[forms.BoundField]:
+        return [self[f"sb{n}"] for n in range(1, 10)]
+
+    def oswestry_fields(self) -> list[forms.BoundField]:
+        return [self[f"odi_{name}"] for name in instruments.ODI_SECTIONS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answers: dict[str, Any] = {}
+        for spec in FIELDS:
+            value = data.get(spec.name)
+            if value in (None, ""):
+                continue
+            answers[spec.name] = value == "yes" if spec.type == "bool" else value
+        # What the fields alone cannot see (an onset age above the age, and the like).
+        for name, reason in validate_values(answers).items():
+            if name not in self.errors:
+                self.add_error(name, reason)
+        data["answers"] = answers
+
+        sb = [data.get(f"sb{n}") or "" for n in range(1, 10)]
+        data["start_back"] = None
+        if any(sb):
+            if not all(sb):
+                self.add_error(None, "STarT Back: answer all nine questions, or none.")
+            else:
+                data["start_back"] = [int(v) for v in sb[:8]] + [sb[8]]
+        odi = {name: data.get(f"odi_{name}") for name in instruments.ODI_SECTIONS}
+        answered = {k: v for k, v in odi.items() if v is not None}
+        data["oswestry"] = None
+        if answered:
+            result = instruments.oswestry(answered)
+            if result.score is None:
+                self.add_error(
+                    None,
+                    f"Oswestry: answer at least {instruments.ODI_MIN_ANSWERED} sections, or none.",
+                )
+            else:
+                data["oswestry"] = answered
+        return data
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label="Review note", required=False, max_length=2000)
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=2000,
+        error_messages={"required": "Say how it was resolved."},
+    )

@@ -1,0 +1,125 @@
+"""The triage capability's parts of the dashboard: open alerts and the queue on Today, the
+assessment history on the patient page, and the latest-urgency chip on the patient list.
+Registered from TriageConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.http import HttpRequest
+
+from clinic import audit, dashboard
+from clinic.dashboard import Chip, Column, Panel, scope_of
+from clinic.models import Clinic
+from patients.models import Patient
+
+from . import selectors
+from .forms import ResolveForm, ReviewForm
+from .models import Assessment, Escalation, Reassessment, Urgency
+
+QUEUE_LIMIT = 10
+ALERTS_LIMIT = 50
+UNRESOLVED = (Escalation.Status.OPEN, Escalation.Status.ACKNOWLEDGED)
+URGENCY_TONE = {
+    Urgency.EMERGENCY: "danger",
+    Urgency.URGENT: "danger",
+    Urgency.SOON: "warn",
+    Urgency.ROUTINE: "good",
+}
+
+
+def alerts(request: HttpRequest, clinic: Clinic) -> Mapping[str, Any]:
+    """Unresolved escalations: unacknowledged first, emergencies first, then oldest first."""
+    rows = list(
+        selectors.escalations_for_clinician(scope_of(request).user)
+        .filter(patient__clinic=clinic, status__in=UNRESOLVED)
+        .annotate(
+            open_first=Case(
+                When(status=Escalation.Status.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open_first", "-assessment__urgency_rank", "created_at", "id")[:ALERTS_LIMIT]
+    )
+    audit.record(request, action=audit.Action.LIST, patients=[e.patient for e in rows],
+                 object_type="escalation", object_ids=[e.pk for e in rows])  # fmt: skip
+    return {"rows": rows, "open": sum(1 for e in rows if e.status == Escalation.Status.OPEN)}
+
+
+def queue(request: HttpRequest, clinic: Clinic) -> Mapping[str, Any]:
+    """Screening results nobody has reviewed yet, most urgent first."""
+    unreviewed = (
+        selectors.triage_queue(scope_of(request).user)
+        .filter(patient__clinic=clinic, review__isnull=True)
+    )  # fmt: skip
+    rows = list(unreviewed[:QUEUE_LIMIT])
+    audit.record(request, action=audit.Action.LIST, patients=[a.patient for a in rows],
+                 object_type="assessment", object_ids=[a.pk for a in rows])  # fmt: skip
+    total = unreviewed.count()
+    return {"rows": rows, "total": total}
+
+
+def assessments(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
+    history = list(
+        Assessment.objects.filter(patient=patient)
+        .select_related(
+            "review__reviewed_by",
+            "escalation__acknowledged_by",
+            "escalation__resolved_by",
+            "intake__submitted_by",
+        )
+        .order_by("-created_at", "-id")[:30]
+    )
+    open_escalations = [
+        a.escalation
+        for a in history
+        if getattr(a, "escalation", None) is not None and a.escalation.status in UNRESOLVED
+    ]
+    reassessments = list(Reassessment.objects.filter(patient=patient).order_by("created_at", "id"))
+    audit.record(request, action=audit.Action.LIST, patients=[patient],
+                 object_type="assessment")  # fmt: skip
+    return {
+        "patient": patient,
+        "history": history,
+        "open_escalations": open_escalations,
+        "reassessments": reassessments,
+        "review_form": ReviewForm(),
+        "resolve_form": ResolveForm(),
+        "here": request.get_full_path(),
+    }
+
+
+def latest_urgency(request: HttpRequest, patients: list[Patient]) -> Mapping[int, Chip | None]:
+    latest = Assessment.objects.filter(patient=OuterRef("pk")).order_by("-created_at", "-id")
+    rows = (
+        Patient.objects.filter(pk__in=[p.pk for p in patients])
+        .annotate(
+            urgency=Subquery(latest.values("urgency")[:1]),
+            open_alert=Exists(
+                Escalation.objects.filter(patient=OuterRef("pk"), status=Escalation.Status.OPEN)
+            ),
+        )
+        .values_list("pk", "urgency", "open_alert")
+    )
+    chips: dict[int, Chip | None] = {}
+    for pk, urgency, open_alert in rows:
+        if urgency is None:
+            chips[pk] = None
+            continue
+        text = Urgency(urgency).label.capitalize()
+        if open_alert:
+            text += " · alert open"
+        chips[pk] = Chip(text=text, tone=URGENCY_TONE[urgency], title="Latest screening result")
+    return chips
+
+
+def register() -> None:
+    dashboard.register_today_panel(Panel("alerts", "triage/panels/alerts.html", alerts, order=10))
+    dashboard.register_today_panel(Panel("queue", "triage/panels/queue.html", queue, order=20))
+    dashboard.register_patient_panel(
+        Panel("assessments", "triage/panels/assessments.html", assessments, order=20)
+    )
+    dashboard.register_column(Column("urgency", "Latest urgency", latest_urgency, order=10))
