@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from clinic.models import Membership
+from tests.dashboard.helpers import verified_login
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -10,8 +11,7 @@ from tests.factories import MembershipFactory, UserFactory
 def staff_admin_client(client, world):
     world.admin.is_staff = True
     world.admin.save()
-    client.force_login(world.admin)
-    return client
+    return verified_login(client, world.admin)
 
 
 def test_clinic_staff_see_only_their_clinics_patients_in_the_admin(staff_admin_client, world):
@@ -37,7 +37,7 @@ def test_clinics_and_memberships_are_scoped_too(staff_admin_client, world):
 def test_a_physiotherapist_cannot_change_clinic_settings_or_memberships(client, world):
     world.physio.is_staff = True
     world.physio.save()
-    client.force_login(world.physio)
+    verified_login(client, world.physio)
     response = client.post(
         "/admin/clinic/membership/add/",
         {"user": world.physio.pk, "clinic": world.clinic.pk, "role": "admin"},
@@ -55,7 +55,7 @@ def test_the_patient_form_offers_only_this_clinics_staff(staff_admin_client, wor
 
 def test_staff_without_a_clinic_cannot_use_the_admin(client, db):
     loner = UserFactory(is_staff=True)
-    client.force_login(loner)
+    verified_login(client, loner)
     response = client.get("/admin/patients/patient/")
     assert response.status_code == 403
 
@@ -64,6 +64,6 @@ def test_an_admin_of_two_clinics_sees_both(client, world):
     MembershipFactory(user=world.admin, clinic=world.other_clinic, role=Membership.Role.ADMIN)
     world.admin.is_staff = True
     world.admin.save()
-    client.force_login(world.admin)
+    verified_login(client, world.admin)
     page = client.get("/admin/patients/patient/").content.decode()
     assert world.patient.last_name in page and world.foreign_patient.last_name in page

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from clinic.models import PatientAccessEvent
 from tests.conftest import bearer
+from tests.dashboard.helpers import verified_login
 from tests.factories import PatientFactory
 from tests.patients.test_episodes import episode
 from tests.triage.helpers import EMERGENCY, answers
@@ -157,7 +158,7 @@ def test_the_admin_cannot_change_or_delete_access_events(client, world, physio_c
     event = PatientAccessEvent.objects.get()
     world.admin.is_staff = True
     world.admin.save()
-    client.force_login(world.admin)
+    verified_login(client, world.admin)
     page = client.get(f"/admin/clinic/patientaccessevent/?patient_id={world.patient.pk}")
     assert page.status_code == 200 and str(world.physio) in page.content.decode()
     assert (

@@ -14,6 +14,7 @@ from clinic import outbox
 from clinic.models import Notification
 from clinic.services import notification_schedule
 from patients.models import PatientInvitation
+from tests.dashboard.helpers import verified_login
 
 T0 = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 
@@ -142,7 +143,7 @@ def test_admin_can_retry_a_dead_row_and_cancel_a_pending_one(client, world, invi
                                   clinic=world.clinic, dedupe_key="other")  # fmt: skip
     world.admin.is_staff = True
     world.admin.save()
-    client.force_login(world.admin)
+    verified_login(client, world.admin)
     changelist = "/admin/clinic/notification/"
     client.post(changelist, {"action": "retry", "_selected_action": [invitation.pk]})
     client.post(changelist, {"action": "cancel", "_selected_action": [other.pk]})

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from programs.models import Exercise
+from tests.dashboard.helpers import verified_login
 from tests.factories import UserFactory
 
 from .helpers import assign, shipped, shipped_template, spec
@@ -12,8 +13,7 @@ from .helpers import assign, shipped, shipped_template, spec
 def staff_client(client, world):
     world.physio.is_staff = True
     world.physio.save()
-    client.force_login(world.physio)
-    return client
+    return verified_login(client, world.physio)
 
 
 def own_exercise(clinic, name="Our wall press") -> Exercise:
@@ -93,5 +93,5 @@ def test_programs_in_the_admin_are_scoped_and_read_only(staff_client, world):
 
 
 def test_staff_without_a_clinic_cannot_use_the_programs_admin(client, db):
-    client.force_login(UserFactory(is_staff=True))
+    verified_login(client, UserFactory(is_staff=True))
     assert client.get("/admin/programs/exercise/").status_code == 403
