@@ -192,6 +192,8 @@ def measure(preset: Preset, seeded: Seeded, *, workdir: Path) -> dict[str, Any]:
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
+    for scope in ("USER", "ANON"):  # the shipped throttle limits, not the in-process bench's
+        env.pop(f"THROTTLE_{scope}", None)
     stop = threading.Event()
     noop_sent = 0
 
@@ -204,11 +206,29 @@ def measure(preset: Preset, seeded: Seeded, *, workdir: Path) -> dict[str, Any]:
     producer = threading.Thread(target=send_noops, daemon=True)
     try:
         reminders = _queue_reminders(preset.reminder_backlog)
-        worker_args = [sys.executable, "-m", "celery", "-A", "clinic", "worker", "--pool=solo",
+        worker_args = [sys.executable, "-m", "celery", "-A", "clinic", "worker",
                        "--without-mingle", "--without-gossip", "--without-heartbeat",
                        "--loglevel=INFO"]  # fmt: skip
-        procs.start("worker-escalations", [*worker_args, "-Q", "escalations", "-n", "esc@%h"], env)
-        procs.start("worker-all", [*worker_args, "-Q", "escalations,default", "-n", "all@%h"], env)
+        # The README's deployment: a worker of its own for escalations (prefork, one process
+        # per core) and one for both queues, which here works through the reminder backlog.
+        procs.start(
+            "worker-escalations",
+            [
+                *worker_args,
+                "--pool=prefork",
+                "--concurrency=2",
+                "-Q",
+                "escalations",
+                "-n",
+                "esc@%h",
+            ],
+            env,
+        )
+        procs.start(
+            "worker-all",
+            [*worker_args, "--pool=solo", "-Q", "escalations,default", "-n", "all@%h"],
+            env,
+        )
         for name in ("worker-escalations", "worker-all"):
             _wait(lambda n=name: "ready." in procs.output(n), 60, f"{name} to start")
         procs.start(
@@ -285,6 +305,9 @@ def measure(preset: Preset, seeded: Seeded, *, workdir: Path) -> dict[str, Any]:
             "seconds": preset.load_seconds,
             "gunicorn_workers": GUNICORN_WORKERS,
             "stats": result["stats"],
+            "ramp": result["ramp"],
+            "errors": result["stats"]["total"]["failures"]
+            + result["ramp"].get("total", {}).get("failures", 0),
             "anomalies": result["anomalies"][:20],
             "anomaly_count": len(result["anomalies"]),
             "episodes": _verify("episode", acked, since, load_pids),

@@ -26,6 +26,7 @@ from typing import Any  # noqa: E402
 import gevent  # noqa: E402
 from locust import FastHttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
+from locust.stats import StatsEntry  # noqa: E402
 
 ACCOUNTS: list[dict[str, Any]] = []
 PASSWORD = ""
@@ -33,6 +34,7 @@ RED_FLAG_SHARE = 0.05  # of episode posts
 RESEND_SHARE = 0.10  # the response was lost: same key, same body again
 RESYNC_SHARE = 0.05  # the app re-syncs the same episode under a new key
 RETRIES = 3
+LOGIN = "POST /auth/token/"
 
 acknowledged: list[dict[str, Any]] = []
 anomalies: list[str] = []
@@ -54,7 +56,7 @@ class AppUser(FastHttpUser):
         response = self.client.post(
             "/api/v1/auth/token/",
             json={"email": self.account["email"], "password": PASSWORD},
-            name="POST /auth/token/",
+            name=LOGIN,
         )
         self.headers = {"Authorization": f"Bearer {response.json()['access']}"}
 
@@ -163,8 +165,15 @@ def _stats(env: Environment) -> dict[str, Any]:
             "rps": round(s.total_rps, 1),
         }
 
+    app = StatsEntry(
+        env.stats, "app requests (all but the login)", "", use_response_times_cache=False
+    )
+    for (name, _method), s in env.stats.entries.items():
+        if name != LOGIN:
+            app.extend(s)
     return {
         "total": entry(env.stats.total),
+        "app": entry(app),
         "endpoints": {name: entry(s) for (name, _method), s in sorted(env.stats.entries.items())},
         "errors": [
             {"name": e.name, "error": str(e.error), "count": e.occurrences}
@@ -180,7 +189,7 @@ def main() -> None:
     parser.add_argument("--accounts", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--seconds", type=int, default=120)
     args = parser.parse_args()
     with open(args.accounts) as f:
@@ -190,9 +199,18 @@ def main() -> None:
 
     env = Environment(user_classes=[AppUser], host=args.host, events=events)
     runner = env.create_local_runner()
+    ramp: dict[str, Any] = {}
+
+    def steady(user_count: int, **kwargs: Any) -> None:
+        # Every user has logged in: keep the ramp's numbers apart, measure the steady state.
+        ramp.update(_stats(env))
+        env.stats.reset_all()
+        gevent.spawn_later(args.seconds, runner.quit)
+
+    env.events.spawning_complete.add_listener(steady)
     started = time.time()
     runner.start(args.users, spawn_rate=args.spawn_rate)
-    gevent.spawn_later(args.seconds, runner.quit)
+    gevent.spawn_later(args.seconds + 120, runner.quit)  # in case spawning never completes
     runner.greenlet.join()
     result = {
         "started": started,
@@ -200,6 +218,7 @@ def main() -> None:
         "users": args.users,
         "seconds": args.seconds,
         "stats": _stats(env),
+        "ramp": ramp,
         "acknowledged": acknowledged,
         "red_flag_posts": red_flag_posts,
         "anomalies": anomalies,

@@ -101,16 +101,20 @@ def rows(r: dict[str, Any]) -> list[list[str]]:
             out.append(["5", lo["skipped"], "-", "-", "-", "-", "not run"])
         else:
             t = lo["stats"]["total"]
+            login = lo.get("ramp", {}).get("endpoints", {}).get("POST /auth/token/", {})
             ep, se = lo["episodes"], lo["sessions"]
             clean = (
-                t["failures"] == 0 and ep["lost"] == 0 and ep["duplicated"] == 0
+                lo["errors"] == 0 and ep["lost"] == 0 and ep["duplicated"] == 0
                 and se["lost"] == 0 and se["duplicated"] == 0 and lo["anomaly_count"] == 0
             )  # fmt: skip
             out.append([
-                "5a", f"Load: {lo['users']} app users for {lo['seconds']} s against gunicorn "
-                f"({lo['gunicorn_workers']} workers), PostgreSQL, Redis, 2 Celery workers",
-                f"{t['requests']:,} requests, {t['rps']}/s, p50 {t['p50_ms']} ms, "
-                f"p95 {t['p95_ms']} ms, {t['failures']} errors",
+                "5a", f"Load: {lo['users']} app users for {lo['seconds']} s (after they logged "
+                f"in) against gunicorn ({lo['gunicorn_workers']} workers), PostgreSQL, Redis, "
+                "2 Celery workers",
+                f"{t['requests']:,} requests, {t['rps']}/s, p50 {t['p50_ms']} ms, p95 "
+                f"{t['p95_ms']} ms; {lo['errors']} errors; the {lo['users']} logins "
+                f"(Argon2) before: p50 {login.get('p50_ms', '-')} ms, "
+                f"p95 {login.get('p95_ms', '-')} ms",
                 f"episodes {ep['acknowledged']:,} acknowledged / {ep['lost']} lost / "
                 f"{ep['duplicated']} duplicated; sessions {se['acknowledged']:,} / "
                 f"{se['lost']} / {se['duplicated']}",
@@ -142,6 +146,10 @@ def table(r: dict[str, Any]) -> str:
 
 def _environment(r: dict[str, Any]) -> str:
     e = r["environment"]
+    server = ", ".join(f"{k} {v}" for k, v in e.get("server", {}).items())
+    load = (
+        f"load average {e['load_average'][0]} before, {e.get('load_average_after', ['?'])[0]} after"
+    )
     counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in r["seeded"]["counts"].items())
     dirty = (
         f" (working tree had uncommitted changes in: {', '.join(e['dirty'])})" if e["dirty"] else ""
@@ -149,7 +157,8 @@ def _environment(r: dict[str, Any]) -> str:
     return "\n".join([
         f"- preset **{r['preset']}** on **{e['database']}**, {e['started']}, "
         f"total wall time {r['wall_seconds']:.0f} s (seeding {r['seeded']['seconds']:.0f} s)",
-        f"- machine: {e['machine']}; Python {e['python']}, Django {e['django']}",
+        f"- machine: {e['machine']} ({load}); Python {e['python']}, Django {e['django']}"
+        + (f"; server: {server}" if server else ""),
         f"- code: commit {e['commit']}{dirty}",
         f"- data: {counts}",
     ])  # fmt: skip
@@ -168,7 +177,7 @@ def _details(r: dict[str, Any]) -> str:
         parts.append(f"\nhand-written SQL: {'; '.join(s['explain']['floor'])}\n")
     lo = m.get("load", {})
     if lo and "stats" in lo:
-        parts.append("**load run, per endpoint** (locust; ms)\n")
+        parts.append("**load run, per endpoint, steady state** (locust; ms)\n")
         parts.append("| endpoint | requests | failures | p50 | p95 | p99 |")
         parts.append("|---|---|---|---|---|---|")
         for name, s in lo["stats"]["endpoints"].items():

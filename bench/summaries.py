@@ -84,13 +84,13 @@ SELECT
 """
 
 PG_CLINIC = """
-WITH pts AS (
-    SELECT id, first_name, last_name FROM {patient}
-    WHERE is_active AND clinic_id IN (SELECT clinic_id FROM {membership} WHERE user_id = %(user)s)
-), ep AS (
+WITH ep AS (
     SELECT e.id, e.patient_id, e.peak_intensity, e.started_at >= %(start)s AS is_cur
-    FROM {episode} e JOIN pts ON pts.id = e.patient_id
+    FROM {episode} e
     WHERE e.deleted_at IS NULL AND e.started_at >= %(previous_start)s AND e.started_at <= %(end)s
+      AND e.patient_id IN (
+        SELECT id FROM {patient} WHERE is_active AND clinic_id IN (
+            SELECT clinic_id FROM {membership} WHERE user_id = %(user)s))
 ), per AS (
     SELECT patient_id,
            count(*) FILTER (WHERE is_cur) AS cur_n,
@@ -109,10 +109,10 @@ SELECT
     (SELECT json_agg(json_build_array(code, n) ORDER BY n DESC, code) FROM (
         SELECT t.code, count(*) AS n FROM {trigger} t JOIN ep ON ep.id = t.episode_id
         WHERE ep.is_cur GROUP BY t.code ORDER BY n DESC, t.code LIMIT 10) x),
-    (SELECT json_agg(json_build_array(r.patient_id, pts.first_name, pts.last_name, r.cur_n,
+    (SELECT json_agg(json_build_array(r.patient_id, p.first_name, p.last_name, r.cur_n,
                                       r.prev_n, r.cur_i, r.prev_i)
                      ORDER BY r.cur_n DESC, r.cur_i DESC, r.patient_id)
-     FROM rising r JOIN pts ON pts.id = r.patient_id)
+     FROM rising r JOIN {patient} p ON p.id = r.patient_id)
 """
 
 # --- SQLite (Django registers the timezone-aware extract function on its connections) -------
@@ -156,13 +156,13 @@ SELECT
 """
 
 SQLITE_CLINIC = """
-WITH pts AS (
-    SELECT id, first_name, last_name FROM {patient}
-    WHERE is_active AND clinic_id IN (SELECT clinic_id FROM {membership} WHERE user_id = %(user)s)
-), ep AS (
+WITH ep AS (
     SELECT e.id, e.patient_id, e.peak_intensity, e.started_at >= %(start)s AS is_cur
-    FROM {episode} e JOIN pts ON pts.id = e.patient_id
+    FROM {episode} e
     WHERE e.deleted_at IS NULL AND e.started_at >= %(previous_start)s AND e.started_at <= %(end)s
+      AND e.patient_id IN (
+        SELECT id FROM {patient} WHERE is_active AND clinic_id IN (
+            SELECT clinic_id FROM {membership} WHERE user_id = %(user)s))
 ), per AS (
     SELECT patient_id,
            count(*) FILTER (WHERE is_cur) AS cur_n,
@@ -181,10 +181,10 @@ SELECT
     (SELECT json_group_array(json_array(code, n)) FROM (
         SELECT t.code, count(*) AS n FROM {trigger} t JOIN ep ON ep.id = t.episode_id
         WHERE ep.is_cur GROUP BY t.code ORDER BY n DESC, t.code LIMIT 10)),
-    (SELECT json_group_array(json_array(r.patient_id, pts.first_name, pts.last_name, r.cur_n,
+    (SELECT json_group_array(json_array(r.patient_id, p.first_name, p.last_name, r.cur_n,
                                         r.prev_n, r.cur_i, r.prev_i))
      FROM (SELECT * FROM rising ORDER BY cur_n DESC, cur_i DESC, patient_id) r
-     JOIN pts ON pts.id = r.patient_id)
+     JOIN {patient} p ON p.id = r.patient_id)
 """
 
 
