@@ -18,7 +18,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from clinic.models import User
 
 from .seed import Preset, Seeded
-from .timing import count_queries, side_by_side
+from .timing import count_queries, database_share, side_by_side
 
 EPISODES = "/api/v1/episodes/"
 FLOOR_INSERT = "/bench/floor/episodes/"
@@ -73,6 +73,10 @@ def measure_post(preset: Preset, seeded: Seeded) -> dict[str, Any]:
     pair = side_by_side(post_api, post_floor, iterations=preset.api_iterations)
     return {
         **pair.summary(),
+        "time_split": {
+            "app": database_share(post_api, iterations=50),
+            "floor": database_share(post_floor, iterations=50),
+        },
         "ratio": round(pair.floor.median / pair.app.median, 3),
         "queries": {"app": api_queries, "floor": floor_queries},
         "app_sql": api_sql,
@@ -104,6 +108,10 @@ def measure_list(preset: Preset, seeded: Seeded) -> dict[str, Any]:
     pair = side_by_side(get_api, get_floor, iterations=preset.api_iterations)
     return {
         **pair.summary(),
+        "time_split": {
+            "app": database_share(get_api, iterations=50),
+            "floor": database_share(get_floor, iterations=50),
+        },
         "ratio": round(pair.floor.median / pair.app.median, 3),
         "queries": {"app": api_queries, "floor": floor_queries},
         "app_sql": api_sql,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -164,9 +165,34 @@ def _environment(r: dict[str, Any]) -> str:
     ])  # fmt: skip
 
 
+_TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_]+)"?', re.IGNORECASE)
+
+
+def gist(sql: str) -> str:
+    """`SELECT patients_episode`, `BEGIN`...: what a statement does and to which table."""
+    words = sql.split()
+    verb = " ".join(words[:2]) if words[:1] in (["DELETE"], ["INSERT"]) else words[0]
+    if verb in ("RELEASE", "SAVEPOINT", "BEGIN", "COMMIT", "ROLLBACK"):
+        return verb
+    match = _TABLE.search(sql)
+    return f"{verb.split()[0]} {match.group(1)}" if match else verb
+
+
 def _details(r: dict[str, Any]) -> str:
     m = r.get("measurements", {})
     parts: list[str] = []
+    for key, label in (("post", "episode POST"), ("list", "episode list")):
+        split = m.get(key, {}).get("time_split")
+        if split:
+            a, f = split["app"], split["floor"]
+            parts.append(
+                f"**{label}**, time per request: API {a['total_ms']} ms = {a['database_ms']} ms "
+                f"in statements + {a['python_ms']} ms in Python; floor {f['total_ms']} ms = "
+                f"{f['database_ms']} ms + {f['python_ms']} ms."
+            )
+            statements = m[key].get("app_sql", [])
+            parts.append(f"The API's {len(statements)} statements: "
+                         + ", ".join(gist(q) for q in statements) + "\n")  # fmt: skip
     for key in ("patient_summary", "clinic_summary", "group_summary"):
         s = m.get("summaries", {}).get(key)
         if not s:

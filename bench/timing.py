@@ -80,3 +80,28 @@ def count_queries(fn: Callable[[], object]) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as ctx:
         fn()
     return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def database_share(fn: Callable[[int], object], *, iterations: int) -> dict[str, float]:
+    """Mean wall time per call and the part of it spent in cursor.execute (statements sent to
+    the database and answered); the rest is Python: Django, DRF, the app."""
+    spent = 0.0
+
+    def timed(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal spent
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent += time.perf_counter() - t0
+
+    with connection.execute_wrapper(timed):
+        t0 = time.perf_counter()
+        for i in range(iterations):
+            fn(i)
+        total = time.perf_counter() - t0
+    return {
+        "total_ms": round(total / iterations * 1000, 2),
+        "database_ms": round(spent / iterations * 1000, 2),
+        "python_ms": round((total - spent) / iterations * 1000, 2),
+    }
