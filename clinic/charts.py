@@ -50,9 +50,12 @@ def nice_max(value: Number, *, minimum: Number = 1) -> Number:
 
 
 def _ticks(maximum: Number, count: int = 5) -> list[Number]:
+    """Evenly spaced ticks from 0 to `maximum`; whole numbers when `maximum` allows it."""
+    if float(maximum).is_integer():
+        for n in (count, 4, 5, 3, 2, 1):
+            if n <= maximum and maximum % n == 0:
+                return [int(maximum // n * i) for i in range(n + 1)]
     step = maximum / count
-    if float(step).is_integer():
-        return [int(step * i) for i in range(count + 1)]
     return [round(step * i, 2) for i in range(count + 1)]
 
 
@@ -91,7 +94,8 @@ def _y_axis(maximum: Number, height: int, label: str, fmt: Callable[[Number], st
     for tick in _ticks(maximum):
         y = TOP + plot_h - plot_h * tick / maximum
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(y)}" y2="{_num(y)}"/>'
+            f'<line class="gridline" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+            f'y1="{_num(y)}" y2="{_num(y)}"/>'
             f'<text class="tick" x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end">'
             f"{escape(fmt(tick))}</text>"
         )
@@ -230,6 +234,7 @@ def hbar_chart(
     y_label: str,
     x_max: Number | None = None,
     value_format: Callable[[Number], str] = _fmt,
+    tick_format: Callable[[Number], str] = _fmt,
 ) -> SafeString:
     """One horizontal bar per category, for long category names (triggers, relief methods).
 
@@ -243,9 +248,9 @@ def hbar_chart(
     for tick in _ticks(top, 4):
         x = left + plot_w * tick / top
         marks.append(
-            f'<line class="grid" x1="{_num(x)}" x2="{_num(x)}" y1="{TOP}" '
+            f'<line class="gridline" x1="{_num(x)}" x2="{_num(x)}" y1="{TOP}" '
             f'y2="{height - BOTTOM}"/><text class="tick" x="{_num(x)}" '
-            f'y="{height - BOTTOM + 18}" text-anchor="middle">{escape(value_format(tick))}</text>'
+            f'y="{height - BOTTOM + 18}" text-anchor="middle">{escape(tick_format(tick))}</text>'
         )
     marks.append("</g>")
     for i, (label, value) in enumerate(bars):

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, html_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 
@@ -170,17 +170,16 @@ class Column:
     order: int = 100
 
 
+@html_safe
 @dataclass(frozen=True)
 class Chip:
     text: str
     tone: str = "neutral"  # neutral, good, warn, danger
     title: str = ""
 
-    def __html__(self) -> str:
-        return str(
-            format_html(
-                '<span class="chip chip-{}" title="{}">{}</span>', self.tone, self.title, self.text
-            )
+    def __str__(self) -> str:
+        return format_html(
+            '<span class="chip chip-{}" title="{}">{}</span>', self.tone, self.title, self.text
         )
 
 

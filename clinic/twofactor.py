@@ -31,6 +31,7 @@ from .dashboard import has_confirmed_device, is_verified, safe_next
 from .models import User
 
 DEVICE_NAME = "Authenticator app"
+THROTTLED = "Too many wrong codes: wait a few seconds (longer after each wrong code) and try again."
 
 
 class CodeForm(forms.Form):
@@ -91,13 +92,16 @@ def verify(request: HttpRequest) -> HttpResponse:
         return _done(request)
     if not has_confirmed_device(user):
         return redirect(reverse("two-factor-setup") + _next_query(request))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        device = _matching_device(user, form.cleaned_data["code"], confirmed=True)
-        if device is not None:
-            otp_login(request, device)
-            return _done(request)
-        form.add_error("code", "That code is not right, or it has expired. Try the next one.")
+        if _throttled(user, confirmed=True):
+            form.add_error("code", THROTTLED)
+        else:
+            device = _matching_device(user, form.cleaned_data["code"], confirmed=True)
+            if device is not None:
+                otp_login(request, device)
+                return _done(request)
+            form.add_error("code", "That code is not right, or it has expired. Try the next one.")
     return render(
         request, "clinic/two_factor_verify.html", {"form": form, "next": safe_next(request, "")}
     )
@@ -115,8 +119,10 @@ def setup(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
         "-pk"
     ).first() or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and _throttled(user, confirmed=False):
+        form.add_error("code", THROTTLED)
+    elif request.method == "POST" and form.is_valid():
         matched = _matching_device(user, form.cleaned_data["code"], confirmed=False)
         if matched is not None and matched.pk == device.pk:
             with transaction.atomic():
@@ -133,6 +139,12 @@ def setup(request: HttpRequest) -> HttpResponse:
         "next": safe_next(request, ""),
     }
     return render(request, "clinic/two_factor_setup.html", context)
+
+
+def _throttled(user: User, *, confirmed: bool) -> bool:
+    """Every device is waiting out its back-off after wrong codes (django-otp's throttling)."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=confirmed))
+    return bool(devices) and not any(d.verify_is_allowed()[0] for d in devices)
 
 
 def _matching_device(user: User, code: str, *, confirmed: bool) -> TOTPDevice | None:

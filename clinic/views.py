@@ -89,7 +89,9 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     """Escalation delays and contacts, and which follow-up emails the clinic sends."""
     clinic = scope_of(request).clinic
     kinds = dashboard.registry.followup_kinds
-    form = ClinicSettingsForm(request.POST or None, clinic=clinic, followup_kinds=kinds)
+    form = ClinicSettingsForm(
+        request.POST if request.method == "POST" else None, clinic=clinic, followup_kinds=kinds
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.clinic_settings_update(

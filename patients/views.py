@@ -83,7 +83,9 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
                      object_type="note", object_ids=[note.pk])  # fmt: skip
         messages.success(request, "Note added.")
     else:
-        messages.error(request, "Note not added: " + " ".join(str(e) for e in form.errors.get("text", [])))
+        messages.error(
+            request, "Note not added: " + " ".join(str(e) for e in form.errors.get("text", []))
+        )
     return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#notes")
 
 

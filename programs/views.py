@@ -68,7 +68,7 @@ def exercise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if pk is not None
         else Exercise(clinic=clinic)
     )
-    form = ExerciseForm(request.POST or None, instance=exercise)
+    form = ExerciseForm(request.POST if request.method == "POST" else None, instance=exercise)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in catalogue.EXERCISE_EDITABLE_FIELDS}
         try:
@@ -119,7 +119,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else ProgramTemplate(clinic=clinic)
     )
     form = TemplateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=template,
         exercises=_exercises(request).filter(is_active=True).order_by("name"),
     )
@@ -203,7 +203,7 @@ def assign(request: HttpRequest, patient_pk: int) -> HttpResponse:
     if suggestion.template is not None:
         initial["template"] = suggestion.template.pk
     form = AssignForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         templates=_templates(request).filter(is_active=True),
         exercises=_exercises(request).filter(is_active=True).order_by("name"),
@@ -269,7 +269,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     assert revision is not None  # noqa: S101 - every program has revision 1
     items = list(revision.items.select_related("exercise").order_by("order", "id"))
     form = ReviseForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"end_date": revision.end_date, "notes": revision.notes},
         items=items,
         exercises=_exercises(request).filter(is_active=True).order_by("name"),

@@ -97,7 +97,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """A screening questionnaire taken by a clinician (on the phone, in the room)."""
     patient = dashboard.load_patient(request, patient_pk)
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0004_access_event_append_only'),
+        ("clinic", "0004_access_event_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinic',
-            name='disabled_followup_kinds',
+            model_name="clinic",
+            name="disabled_followup_kinds",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='escalation_contact',
-            field=models.BooleanField(default=False, help_text='Also receives emergency and urgent escalation alerts.'),
+            model_name="membership",
+            name="escalation_contact",
+            field=models.BooleanField(
+                default=False, help_text="Also receives emergency and urgent escalation alerts."
+            ),
         ),
     ]

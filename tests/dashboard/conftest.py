@@ -42,3 +42,14 @@ def record_episode(patient, *, days_ago: float, peak: int, triggers=(), relief=(
         triggers=list(triggers),
         relief=[{"method": m, "effect": e} for m, e in relief],
     ).episode
+
+
+def slipping(patient, by, *, days_ago=range(8, 14)):
+    """A program done every day of the week before last and not since: adherence falling."""
+    from tests.programs.helpers import assign, log, spec
+
+    program = assign(patient, by, spec("glute-bridge"),
+                     start_date=timezone.localdate() - dt.timedelta(days=20))  # fmt: skip
+    for days in days_ago:
+        log(patient, timezone.now() - dt.timedelta(days=days), "glute-bridge")
+    return program

@@ -105,7 +105,7 @@ def test_a_program_is_assigned_and_edited(physio_page, world):
     edit = f"/programs/{program.pk}/edit/"
     assert physio_page.get(edit).status_code == 200
     data = {}
-    for n, item in enumerate(items):
+    for n in range(len(items)):
         data.update({f"item-{n}-keep": "on", f"item-{n}-times_per_day": 2,
                      f"item-{n}-days_per_week": 5})  # fmt: skip
     data["item-0-keep"] = ""

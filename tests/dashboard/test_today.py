@@ -3,17 +3,12 @@ falling adherence, for the current clinic only."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
-
 from clinic.models import Notification, PatientAccessEvent
 from patients.models import FollowUpReply
-from tests.factories import PatientFactory
 from tests.triage.helpers import EMERGENCY, URGENT
 from triage.models import Escalation
 
-from .conftest import record_episode, record_intake
+from .conftest import record_episode, record_intake, slipping
 
 URL = "/today/"
 
@@ -94,3 +89,12 @@ def test_a_login_lands_on_today(client, world):
     )
     assert response["Location"] == URL
     assert client.get(URL).status_code == 200
+
+
+def test_today_lists_programs_whose_adherence_is_falling(physio_page, world):
+    slipping(world.other_patient, world.physio)
+    slipping(world.patient, world.physio, days_ago=range(0, 14))  # steady: not listed
+    page = physio_page.get(URL).content.decode()
+    panel = page[page.index('id="adherence"') :]
+    assert world.other_patient.full_name in panel and world.patient.full_name not in panel
+    assert "0%" in panel and "100%" in panel  # glute bridges: 5 days a week, done on 6

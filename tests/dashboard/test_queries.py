@@ -1,0 +1,85 @@
+"""Every dashboard page runs the same number of queries whatever the number of patients,
+episodes, alerts, programs and sessions (no query per row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from clinic.models import Notification
+from patients.models import FollowUpReply
+from patients.services import note_create
+from programs.models import ProgramTemplate
+from tests.factories import PatientFactory
+from tests.programs.helpers import assign, log, spec
+from tests.triage.helpers import EMERGENCY, URGENT
+from triage.models import Escalation
+
+from .conftest import record_episode, record_intake, slipping
+from .helpers import verified_login
+
+SERIAL = itertools.count()
+
+
+def grow(world, patient, n: int) -> None:
+    """A patient's record with `n` of everything: intakes, episodes, sessions, replies, notes."""
+    record_intake(patient, world.physio, **(EMERGENCY if n % 2 else URGENT))
+    Escalation.objects.filter(patient=patient).update(status="resolved")
+    for i in range(n):
+        record_intake(patient, world.physio)
+        record_episode(patient, days_ago=i + 1, peak=4 + i % 5, triggers=["lifting", "stress"],
+                       relief=[("heat", "good"), ("walking", "some")])  # fmt: skip
+        note_create(patient=patient, author=world.physio, text=f"note {i}")
+        notification = Notification.objects.create(
+            kind="episode_check", recipient="x@example.net", clinic=world.clinic,
+            context={"patient_id": patient.pk}, dedupe_key=f"grow:{next(SERIAL)}",
+        )  # fmt: skip
+        FollowUpReply.objects.create(notification=notification, patient=patient, answer="worse")
+    if not patient.programs.exists():
+        assign(patient, world.physio, spec("glute-bridge"), spec("bird-dog", times_per_day=2),
+               start_date=timezone.localdate() - dt.timedelta(days=20))  # fmt: skip
+    for i in range(n):
+        at = timezone.now() - dt.timedelta(days=i * 3 + 1)
+        log(patient, at, "glute-bridge", pain_before=3, pain_after=5)
+    Escalation.objects.filter(patient=patient).update(status="open")
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+PAGES = {
+    "today": lambda w: "/today/",
+    "patients": lambda w: "/patients/",
+    "patient": lambda w: f"/patients/{w.patient.pk}/",
+    "triage queue": lambda w: "/triage/",
+    "library": lambda w: "/programs/",
+    "intake form": lambda w: f"/triage/patients/{w.patient.pk}/intake/",
+    "assign form": lambda w: f"/programs/patients/{w.other_patient.pk}/assign/",
+    "settings": lambda w: "/clinic/settings/",
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_query_count_is_constant(client, world, page, capsys):
+    verified_login(client, world.admin)
+    grow(world, world.patient, 3)
+    slipping(world.other_patient, world.physio)
+    target = PAGES[page](world)
+    few = count(client, target)
+    grow(world, world.patient, 6)
+    for _ in range(8):
+        grow(world, PatientFactory(clinic=world.clinic, physiotherapist=world.physio), 3)
+    ProgramTemplate.objects.create(clinic=world.clinic, name="Ours")
+    many = count(client, target)
+    with capsys.disabled():
+        print(f"\n  queries: {page}: {few} (2 patients) / {many} (11 patients, many more rows)")
+    assert many == few
