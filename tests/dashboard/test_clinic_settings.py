@@ -65,3 +65,13 @@ def test_a_physiotherapist_made_an_escalation_contact_gets_the_alerts(admin_page
     alerted = set(Notification.objects.filter(kind="escalation_alert")
                   .values_list("recipient", flat=True))  # fmt: skip
     assert alerted == {world.admin.email, world.physio.email, world.other_physio.email}
+
+
+def test_a_kind_switched_off_after_scheduling_is_cancelled_at_send_time(admin_page, world):
+    from clinic import outbox
+
+    record_intake(world.patient, world.physio)
+    checkin = Notification.objects.get(kind="intake_checkin")
+    admin_page.post(URL, form(world))  # intake check-ins off
+    Notification.objects.filter(pk=checkin.pk).update(due_at=checkin.created_at)
+    assert outbox.deliver(checkin.pk) == "cancelled"
