@@ -63,9 +63,8 @@ class TimedSink(SmtpSink):
 def skip_reason() -> str | None:
     if connection.vendor != "postgresql":
         return "load run skipped: needs PostgreSQL (DATABASE_URL=postgres://...)"
-    if not settings.REDIS_URL:
-        return "load run skipped: needs Redis (REDIS_URL=redis://...)"
-    return None
+    refusal = sweep.broker_refusal()
+    return f"load run skipped: {refusal}" if refusal else None
 
 
 def _wait(condition: Any, timeout: float, what: str) -> None:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -133,6 +134,21 @@ def queries_per_batch(count: int) -> list[int]:
     return per_batch
 
 
+def redis_database(url: str) -> int:
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else 0
+
+
+def broker_refusal() -> str | None:
+    """Why the bench will not publish to (and purge) the configured Redis, if it will not."""
+    if not settings.REDIS_URL:
+        return "needs Redis (REDIS_URL=redis://...)"
+    if redis_database(settings.REDIS_URL) == 0:
+        # The bench purges the escalations and default queues: never a deployment's database.
+        return "REDIS_URL names Redis database 0; give the bench one of its own (.../13)"
+    return None
+
+
 def _purge_broker() -> None:
     with celery_app.connection_for_write() as conn:
         for queue in ("default", "escalations"):
@@ -163,7 +179,7 @@ def measure(preset: Preset, seeded: Seeded) -> dict[str, Any]:
         "batches": len(per_batch),
         "loop_queries": 1 + n,
     }
-    if settings.REDIS_URL:
+    if broker_refusal() is None:
         _purge_broker()
         app_s, _ = _timed(app_side, n, "broker-app", real=True)
         _purge_broker()
