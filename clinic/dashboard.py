@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import format_html, html_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django_otp import devices_for_user
 
 from .models import Clinic, Membership, User
 
@@ -60,8 +62,6 @@ def second_factor_required(user: User, memberships: Iterable[Membership]) -> boo
 
 
 def has_confirmed_device(user: User) -> bool:
-    from django_otp import devices_for_user
-
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
@@ -102,7 +102,7 @@ def clinician_required(view: View | None = None, *, admin: bool = False) -> Any:
                 raise PermissionDenied
             if not is_verified(request) and second_factor_required(user, memberships):
                 target = reverse("two-factor")
-                return redirect(f"{target}?next={_quoted(request.get_full_path())}")
+                return redirect(f"{target}?next={quote(request.get_full_path(), safe='/')}")
             # The audit reads the caller's roles; they are known already.
             user._audit_roles = sorted({m.role for m in memberships})  # type: ignore[attr-defined]
             membership = _pick(request, memberships)
@@ -127,12 +127,6 @@ def switch_clinic(request: HttpRequest, clinic_id: int) -> Clinic:
             request.session[CLINIC_SESSION_KEY] = clinic_id
             return membership.clinic
     raise Http404("No such clinic.")
-
-
-def _quoted(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path, safe="/")
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

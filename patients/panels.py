@@ -221,7 +221,7 @@ def register() -> None:
         Panel("episodes", "patients/panels/episodes.html", episodes, order=30)
     )
     dashboard.register_patient_panel(
-        Panel("followups", "patients/panels/followups.html", followups_panel, order=50)
+        Panel("follow-ups", "patients/panels/followups.html", followups_panel, order=50)
     )
     dashboard.register_patient_panel(Panel("notes", "patients/panels/notes.html", notes, order=60))
     dashboard.register_column(Column("last-episode", "Last episode", last_episode, order=30))

@@ -144,3 +144,11 @@ def test_the_admin_login_form_wants_a_code_too(client, world):
                                                "otp_token": code(device)})  # fmt: skip
     assert accepted.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_clinic_staff_cannot_read_anyones_two_factor_keys_in_the_admin(client, world):
+    world.admin.is_staff = True
+    world.admin.save()
+    device_for(world.physio)
+    verified_login(client, world.admin)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 403
