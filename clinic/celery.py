@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": "escalations"},
     },
+    # Every hour: forget stored Idempotency-Key responses older than their 24-hour replay window.
+    "idempotency-purge": {
+        "task": "clinic.tasks.idempotency_purge",
+        "schedule": 3600.0,
+    },
     # Every hour: a nudge for active programs with no session for 3 days (one a week at most).
     "adherence-nudges": {
         "task": "programs.tasks.adherence_nudges_schedule",

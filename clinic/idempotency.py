@@ -12,7 +12,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
@@ -103,3 +103,10 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             return _replay(winner, fingerprint)
 
     return wrapper
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Stored responses hold patient data: keep them no longer than they can be replayed."""
+    cutoff = (now or timezone.now()) - TTL
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -109,8 +109,13 @@ def deliver(notification_id: int) -> str:
         return _finish(notification, Notification.Status.CANCELLED, error=str(exc))
     except NotificationDeferred as exc:
         return _defer(notification, exc.until)
+    except Exception as exc:  # a bug or vanished data: retrying cannot help, so say so loudly
+        log.exception("notification %s: rendering failed", notification.pk)
+        return _finish(notification, Notification.Status.DEAD, error=f"{type(exc).__name__}: {exc}")
+    if message.to and message.to != notification.recipient:
+        Notification.objects.filter(pk=notification.pk).update(recipient=message.to)
     try:
-        send_email(notification.recipient, message)
+        send_email(message.to or notification.recipient, message)
     except TransportError as exc:
         if exc.permanent or notification.attempts >= max_attempts():
             log.warning(
@@ -161,10 +166,16 @@ def _retry_later(notification: Notification, error: str) -> str:
 def sweep(now: datetime | None = None) -> int:
     """Reclaim stale sends and enqueue due rows, a batch at a time; returns the count enqueued."""
     now = now or timezone.now()
-    # A row still "sending" after the lease belongs to a worker that died mid-send.
-    Notification.objects.filter(
+    # A row still "sending" after the lease belongs to a worker that died mid-send: send it
+    # again, unless it has used up its attempts (then it is dead, for someone to look at).
+    stale = Notification.objects.filter(
         status=Notification.Status.SENDING, claimed_at__lt=now - sending_lease()
-    ).update(
+    )
+    stale.filter(attempts__gte=max_attempts()).update(
+        status=Notification.Status.DEAD,
+        last_error="The worker stopped while sending, on the last attempt.",
+    )
+    stale.update(
         status=Notification.Status.FAILED,
         last_error="The worker stopped while sending; sending again.",
         enqueued_at=None,

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import outbox
+from . import idempotency, outbox
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -11,3 +11,8 @@ def notification_deliver(notification_id: int) -> str:
 @shared_task(ignore_result=True)
 def notifications_sweep() -> int:
     return outbox.sweep()
+
+
+@shared_task(ignore_result=True)
+def idempotency_purge() -> int:
+    return idempotency.purge_expired()

@@ -22,6 +22,8 @@ class Message:
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     reply_to: tuple[str, ...] = ()
+    # The address as of sending, when it can have changed since the message was scheduled.
+    to: str | None = None
 
 
 def send_email(recipient: str, message: Message) -> None:

@@ -15,6 +15,7 @@ from .models import Episode, Patient, PatientInvitation
 
 @admin.register(Patient)
 class PatientAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    audit_object_type = "patient"
     list_display = ("last_name", "first_name", "clinic", "physiotherapist", "is_active")
     list_filter = ("is_active",)
     list_select_related = ("clinic", "physiotherapist")
@@ -33,6 +34,7 @@ class PatientAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
 @admin.register(PatientInvitation)
 class PatientInvitationAdmin(ClinicScopedAdmin):
     clinic_lookup = "patient__clinic"
+    audit_object_type = "invitation"
     list_display = ("patient", "created_at", "expires_at", "used_at")
     list_select_related = ("patient",)
     readonly_fields = ("patient", "created_by", "created_at", "expires_at", "used_at")
@@ -47,6 +49,7 @@ class EpisodeAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
     """Read-only: episodes are the patient's own record; the history shows every change."""
 
     clinic_lookup = "patient__clinic"
+    audit_object_type = "episode"
     list_display = ("id", "patient", "started_at", "peak_intensity", "deleted_at")
     list_select_related = ("patient",)
     list_filter = ("deleted_at",)

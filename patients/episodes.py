@@ -86,6 +86,18 @@ def _schedule_episode_check(episode: Episode) -> None:
     )
 
 
+def _add_new_red_flags(episode: Episode, reported: Mapping[str, bool] | None) -> Episode:
+    """Flags are only ever added by a resend: a "yes" once reported stays on the record."""
+    new = {
+        name for name, yes in (reported or {}).items() if yes and not episode.red_flags.get(name)
+    }
+    if not new:
+        return episode
+    return episode_update(
+        episode=episode, red_flags={**episode.red_flags, **dict.fromkeys(new, True)}
+    )
+
+
 @dataclass(frozen=True)
 class Recorded:
     episode: Episode
@@ -100,10 +112,14 @@ def episode_record(
     relief: Iterable[Mapping[str, str]] = (),
     **fields: Any,
 ) -> Recorded:
-    """Store a new episode, or return the one already stored under this client_id."""
+    """Store a new episode, or return the one already stored under this client_id.
+
+    A resend is not ignored wholesale: a red flag it reports that the stored episode lacks is
+    added (and re-triaged), since the phone may have sent a corrected copy.
+    """
     existing = Episode.objects.filter(patient=patient, client_id=client_id).first()
     if existing is not None:
-        return Recorded(existing, created=False)
+        return Recorded(_add_new_red_flags(existing, fields.get("red_flags")), created=False)
     try:
         with transaction.atomic():
             episode = Episode(patient=patient, client_id=client_id, **_normalise(dict(fields)))
@@ -118,7 +134,7 @@ def episode_record(
         twin = Episode.objects.filter(patient=patient, client_id=client_id).first()
         if twin is None:
             raise
-        return Recorded(twin, created=False)
+        return Recorded(_add_new_red_flags(twin, fields.get("red_flags")), created=False)
     return Recorded(episode, created=True)
 
 

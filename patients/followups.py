@@ -19,8 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Membership, Notification, User
+from clinic.models import Notification
 from clinic.outbox import NotificationCancelled, NotificationDeferred
+from clinic.selectors import clinic_contacts, works_at
 from clinic.services import notification_schedule
 from clinic.transports import Message
 
@@ -183,6 +184,7 @@ def patient_message(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         reply_to=(patient.clinic.email,),
+        to=patient.email,
     )
 
 
@@ -208,16 +210,11 @@ def reply_record(*, target: ReplyTarget, answer: str) -> FollowUpReply:
 def _alert_worse(reply: FollowUpReply) -> None:
     patient = reply.patient
     physio = patient.physiotherapist
+    # Their physiotherapist while they still work there; otherwise the clinic's contacts.
     recipients = (
         [physio]
-        if physio is not None and physio.is_active
-        else list(
-            User.objects.filter(
-                memberships__clinic=patient.clinic,
-                memberships__role=Membership.Role.ADMIN,
-                is_active=True,
-            )
-        )
+        if physio is not None and works_at(physio, patient.clinic_id)
+        else clinic_contacts(patient.clinic_id)
     )
     for user in recipients:
         notification_schedule(

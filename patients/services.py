@@ -65,10 +65,15 @@ def patient_update(*, patient: Patient, **fields: Any) -> Patient:
         raise TypeError(f"unexpected fields {sorted(unknown)}")
     if "physiotherapist" in fields:
         _check_physiotherapist(patient.clinic, fields["physiotherapist"])
+    old_email = patient.email
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.full_clean()
     patient.save()
+    if patient.email.lower() != old_email.lower():
+        # A link sent to the old (perhaps mistyped) address must not open this record.
+        now = timezone.now()
+        patient.invitations.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
     if "is_active" in fields and not patient.is_active and patient.user_id:
         # A deactivated patient can no longer log in; the record is kept.
         User.objects.filter(pk=patient.user_id).update(is_active=False)
@@ -105,7 +110,7 @@ def invitation_send(*, patient: Patient, sent_by: User) -> PatientInvitation:
         kind="patient_invitation",
         recipient=patient.email,
         clinic=patient.clinic,
-        context={"invitation_id": invitation.pk},
+        context={"invitation_id": invitation.pk, "patient_id": patient.pk},
         dedupe_key=f"patient_invitation:{invitation.pk}",
     )
     return invitation
@@ -173,7 +178,7 @@ def patient_erase(*, patient: Patient) -> Patient:
 
     The birth date keeps its year only, so age-based safety rules still read sensibly.
     """
-    from clinic.models import Notification
+    from clinic.models import IdempotencyRecord, Notification
 
     from .models import Episode
 
@@ -202,6 +207,8 @@ def patient_erase(*, patient: Patient) -> Patient:
     Episode.objects.filter(patient=patient).update(**free_text)
     Episode.history.filter(patient_id=patient.pk).update(**free_text)
     patient.invitations.all().delete()
+    if user is not None:  # replayable responses would still hold their health data
+        IdempotencyRecord.objects.filter(user=user).delete()
     Notification.objects.filter(
         context__patient_id=patient.pk,
         status__in=[Notification.Status.PENDING, Notification.Status.FAILED],

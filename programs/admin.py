@@ -167,6 +167,7 @@ class ProgramItemInline(admin.TabularInline[ProgramItem, ProgramRevision]):
 
 @admin.register(Program)
 class ProgramAdmin(ReadOnlyProgramAdmin):
+    audit_object_type = "program"
     list_display = ("id", "patient", "status", "current_revision", "created_at", "ended_at")
     list_filter = ("status",)
     list_select_related = ("patient", "current_revision")
@@ -177,8 +178,13 @@ class ProgramAdmin(ReadOnlyProgramAdmin):
 @admin.register(ProgramRevision)
 class ProgramRevisionAdmin(ReadOnlyProgramAdmin):
     clinic_lookup = "program__patient__clinic"
+    audit_object_type = "program_revision"
+
+    def audit_patient(self, obj: Any) -> Any:
+        return obj.program.patient
+
     list_display = ("program", "number", "start_date", "end_date", "created_by", "created_at")
-    list_select_related = ("program", "created_by")
+    list_select_related = ("program__patient", "created_by")
     inlines = (ProgramItemInline,)
 
 
@@ -192,6 +198,7 @@ class SessionItemInline(admin.TabularInline[SessionItem, ExerciseSession]):
 
 @admin.register(ExerciseSession)
 class ExerciseSessionAdmin(ReadOnlyProgramAdmin):
+    audit_object_type = "exercise_session"
     list_display = ("id", "patient", "performed_at", "pain_before", "pain_after", "difficulty")
     list_select_related = ("patient",)
     inlines = (SessionItemInline,)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -184,7 +185,8 @@ def objects(world):
             patient=patient, client_id=uuid.uuid4(),
             exercises=[sessions.DoneSpec(exercise_id=exercise.pk)], now=now,
         )  # fmt: skip
-        reassessment_record(patient=patient, pain_nrs=3, oswestry=None)
+        with time_machine.travel(now + dt.timedelta(weeks=2)):
+            reassessment_record(patient=patient, pain_nrs=3, oswestry=None)
         return {
             "patient": patient.pk, "intake": intake.pk, "assessment": intake.assessment.pk,
             "escalation": intake.assessment.escalation.pk, "episode": episode.pk,

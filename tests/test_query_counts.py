@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -151,7 +152,10 @@ def add_reassessments(world: World, start: int, n: int) -> None:
     if start == 0:
         add_intakes(world, 0, 1)
     for i in range(start, start + n):
-        triage.reassessment_record(patient=world.patient, pain_nrs=4 + i % 3, oswestry=None)
+        # Each at its own milestone (2, 6, 12 weeks): a check before it is due is refused.
+        weeks = triage.REASSESSMENT_WEEKS[i]
+        with time_machine.travel(timezone.now() + dt.timedelta(weeks=weeks)):
+            triage.reassessment_record(patient=world.patient, pain_nrs=4 + i % 3, oswestry=None)
 
 
 def _shipped() -> list[Exercise]:

@@ -30,12 +30,14 @@ class ReadOnlyScopedAdmin(ClinicScopedAdmin):
 
 @admin.register(Intake)
 class IntakeAdmin(ReadOnlyScopedAdmin):
+    audit_object_type = "intake"
     list_display = ("id", "patient", "created_at", "questionnaire_version")
     list_select_related = ("patient",)
 
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyScopedAdmin):
+    audit_object_type = "assessment"
     list_display = ("id", "patient", "urgency", "source", "ruleset_version", "created_at")
     list_filter = ("urgency", "source")
     list_select_related = ("patient",)
@@ -43,6 +45,7 @@ class AssessmentAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Escalation)
 class EscalationAdmin(ReadOnlyScopedAdmin):
+    audit_object_type = "escalation"
     list_display = (
         "id",
         "patient",

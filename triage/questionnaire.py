@@ -79,6 +79,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "How many days ago did this episode of back pain start? (0 means today.)",
         THIS_EPISODE,
         minimum=0,
+        maximum=36500,  # a lifetime; larger numbers are typing errors
     ),
     _yes_no(
         "trauma",

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from clinic.errors import Conflict, DomainError
-from clinic.models import Membership, User
+from clinic.models import User
+from clinic.selectors import clinic_contacts
 from clinic.services import notification_cancel, notification_schedule
 from patients import followups
 from patients.models import Episode, Patient
@@ -25,6 +28,7 @@ from .questionnaire import QUESTIONNAIRE_VERSION
 from .rules import EMERGENCY, URGENT, urgency_rank
 
 ESCALATING = (EMERGENCY, URGENT)
+log = logging.getLogger(__name__)
 
 
 def _medicines_for_rules(medicines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -145,36 +149,25 @@ def realert_interval(escalation: Escalation) -> timedelta:
 
 
 def _alert_recipients(patient: Patient, *, include_physio: bool) -> list[User]:
-    """The clinic's admins and escalation contacts (and the assigned physiotherapist); all
-    staff if nobody else."""
-    admins = User.objects.filter(
-        Q(memberships__role=Membership.Role.ADMIN) | Q(memberships__escalation_contact=True),
-        memberships__clinic_id=patient.clinic_id,
-        is_active=True,
-    ).distinct()
-    people = {u.pk: u for u in admins}
-    physio = patient.physiotherapist
-    if include_physio and physio is not None and physio.is_active:
-        people[physio.pk] = physio
-    if not people:
-        people = {
-            u.pk: u
-            for u in User.objects.filter(memberships__clinic_id=patient.clinic_id, is_active=True)
-        }
-    return sorted(people.values(), key=lambda u: u.pk)
+    physio = patient.physiotherapist if include_physio else None
+    return clinic_contacts(patient.clinic_id, physiotherapist=physio)
 
 
 def _send_alerts(escalation: Escalation, round_: int, recipients: list[User]) -> None:
     for user in recipients:
-        notification_schedule(
-            kind="escalation_alert",
-            recipient=user.email,
-            recipient_user=user,
-            clinic=escalation.patient.clinic,
-            context={"escalation_id": escalation.pk, "round": round_},
-            dedupe_key=f"escalation:{escalation.pk}:round:{round_}:user:{user.pk}",
-            queue="escalations",
-        )
+        try:
+            notification_schedule(
+                kind="escalation_alert",
+                recipient=user.email,
+                recipient_user=user,
+                clinic=escalation.patient.clinic,
+                context={"escalation_id": escalation.pk, "round": round_},
+                dedupe_key=f"escalation:{escalation.pk}:round:{round_}:user:{user.pk}",
+                queue="escalations",
+            )
+        except ValidationError:
+            # One unusable staff address must never stop the intake or the other alerts.
+            log.error("escalation %s: user %s has an invalid email", escalation.pk, user.pk)
 
 
 def escalation_raise(*, assessment: Assessment, now: datetime) -> Escalation:
@@ -353,13 +346,23 @@ def first_intake(patient: Patient) -> Intake | None:
     return Intake.objects.filter(patient=patient).order_by("created_at", "id").first()
 
 
+# A reassessment may be done up to a week before its milestone (the reminder is at the
+# milestone itself), never earlier: scores from day 1 are not a 12-week outcome.
+REASSESSMENT_EARLY = timedelta(weeks=1)
+
+
 def reassessment_milestone(baseline: Intake, *, now: datetime, done: set[int]) -> int | None:
-    """The milestone a reassessment made now answers: the nearest one not done yet."""
-    open_ = [w for w in REASSESSMENT_WEEKS if w not in done]
-    if not open_:
+    """The milestone a reassessment made now answers: the nearest due one not done yet."""
+    elapsed = now - baseline.created_at
+    due = [
+        w
+        for w in REASSESSMENT_WEEKS
+        if w not in done and elapsed >= timedelta(weeks=w) - REASSESSMENT_EARLY
+    ]
+    if not due:
         return None
-    elapsed_weeks = (now - baseline.created_at) / timedelta(weeks=1)
-    return min(open_, key=lambda w: (abs(w - elapsed_weeks), w))
+    elapsed_weeks = elapsed / timedelta(weeks=1)
+    return min(due, key=lambda w: (abs(w - elapsed_weeks), w))
 
 
 def _comparison(baseline: Intake, pain_nrs: int, odi: Decimal | None) -> dict[str, Any]:
@@ -390,7 +393,11 @@ def reassessment_record(
     done = set(patient.reassessments.values_list("milestone_weeks", flat=True))
     weeks = reassessment_milestone(baseline, now=now, done=done)
     if weeks is None:
-        raise Conflict("All reassessments (2, 6 and 12 weeks) are already done.")
+        upcoming = [w for w in REASSESSMENT_WEEKS if w not in done]
+        if not upcoming:
+            raise Conflict("All reassessments (2, 6 and 12 weeks) are already done.")
+        opens = (baseline.created_at + timedelta(weeks=upcoming[0]) - REASSESSMENT_EARLY).date()
+        raise Conflict(f"The next progress check opens on {opens.isoformat()}.")
     odi = instruments.oswestry(oswestry).score if oswestry is not None else None
     odi_score = Decimal(str(odi)) if odi is not None else None
     reassessment = Reassessment.objects.create(

@@ -289,4 +289,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", d
 NOTIFICATION_RETRY_CAP_SECONDS = env.float("NOTIFICATION_RETRY_CAP_SECONDS", default=15 * 60)
 NOTIFICATION_SENDING_LEASE_SECONDS = env.float("NOTIFICATION_SENDING_LEASE_SECONDS", default=600)
 
+# Change history is for reading: reverting a patient record from the admin is switched off.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 INVITATION_TTL = timedelta(hours=env.int("INVITATION_TTL_HOURS", default=72))

@@ -130,7 +130,10 @@ class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         started = attrs.get("started_at", getattr(self.instance, "started_at", None))
-        ended = attrs.get("ended_at")
+        if "ended_at" in attrs or "duration_minutes" in attrs:
+            ended = attrs.get("ended_at")
+        else:  # an edit of the start alone is checked against the stored end
+            ended = getattr(self.instance, "ended_at", None)
         if ended is not None and attrs.get("duration_minutes") is not None:
             raise serializers.ValidationError(
                 {"duration_minutes": ["Give ended_at or duration_minutes, not both."]}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,9 +48,17 @@ def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
 
 def parse_days(request: Request) -> int:
     raw = request.query_params.get("days", "30")
-    if not raw.isdigit() or not 1 <= int(raw) <= 365:
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 365:
         raise serializers.ValidationError({"days": ["A whole number of days from 1 to 365."]})
     return int(raw)
+
+
+def _uuid_or_none(value: Any) -> str | None:
+    """Echo a client_id back only if it is one: never arbitrary client text."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
 
 
 def _write_fields(validated: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +163,7 @@ class EpisodeViewSet(
         return Response({"results": results})
 
     def _sync_one(self, patient: Patient, item: Any) -> dict[str, Any]:
-        client_id = item.get("client_id") if isinstance(item, dict) else None
+        client_id = _uuid_or_none(item.get("client_id") if isinstance(item, dict) else None)
         data = EpisodeInputSerializer(data=item)
         if not data.is_valid():
             return {"client_id": client_id, "status": "rejected", "id": None, "errors": data.errors}

@@ -151,3 +151,48 @@ def test_admin_can_retry_a_dead_row_and_cancel_a_pending_one(client, world, invi
     other.refresh_from_db()
     assert (invitation.status, invitation.attempts) == ("pending", 0)
     assert other.status == "cancelled"
+
+
+def test_a_message_that_cannot_be_rendered_is_dead_not_retried_forever(world, invitation):
+    PatientInvitation.objects.all().delete()  # the data behind it is gone
+    assert deliver_at(invitation, T0) == "dead"
+    invitation.refresh_from_db()
+    assert "DoesNotExist" in invitation.last_error
+    assert outbox.sweep(T0 + dt.timedelta(hours=2)) == 0
+
+
+def test_a_row_stuck_sending_on_its_last_attempt_is_dead_for_review(invitation, settings):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 1
+    assert outbox.claim(invitation.pk, T0)  # the worker died mid-send on its only attempt
+    outbox.sweep(T0 + dt.timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE_SECONDS + 1))
+    invitation.refresh_from_db()
+    assert invitation.status == "dead" and "last attempt" in invitation.last_error
+
+
+def test_the_admin_cannot_cancel_escalation_alerts(client, world):
+    from tests.triage.helpers import EMERGENCY, answers
+    from triage.services import intake_submit
+
+    intake_submit(patient=world.patient, submitted_by=world.patient_user,
+                  answers=answers(**EMERGENCY))  # fmt: skip
+    alert_ids = list(Notification.objects.filter(queue="escalations").values_list("pk", flat=True))
+    world.admin.is_staff = True
+    world.admin.save()
+    from tests.dashboard.helpers import verified_login
+
+    verified_login(client, world.admin)
+    client.post("/admin/clinic/notification/", {"action": "cancel", "_selected_action": alert_ids})
+    assert set(Notification.objects.filter(pk__in=alert_ids).values_list("status", flat=True)) == {
+        "pending"
+    }
+
+
+def test_stored_idempotent_responses_are_purged_after_24_hours(world, patient_client):
+    from clinic.idempotency import purge_expired
+    from clinic.models import IdempotencyRecord
+
+    patient_client.post("/api/v1/episodes/sync/", {"episodes": [{"x": 1}]}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
+    assert IdempotencyRecord.objects.count() == 1
+    assert purge_expired(dt.datetime.now(dt.UTC) + dt.timedelta(hours=23)) == 0
+    assert purge_expired(dt.datetime.now(dt.UTC) + dt.timedelta(hours=25)) == 1

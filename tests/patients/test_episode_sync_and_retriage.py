@@ -192,3 +192,47 @@ def test_concurrent_ids_are_uuid_scoped_per_patient(patient_client, world):
     other = bearer(world.other_patient.user)
     assert other.post(EPISODES, episode(client_id=shared), format="json").status_code == 201
     assert Episode.objects.filter(client_id=shared).count() == 2
+
+
+def test_a_resend_that_adds_a_red_flag_is_not_dropped_and_escalates(patient_client, world):
+    payload = episode()  # first sent with no red flags; the reply was lost
+    assert patient_client.post(EPISODES, payload, format="json").status_code == 201
+    corrected = {**payload, "red_flags": {"bladder": True, "saddle_numbness": True}}
+    synced = patient_client.post(SYNC, {"episodes": [corrected]}, format="json").json()
+    assert synced["results"][0]["status"] == "duplicate"
+    stored = Episode.objects.get()
+    assert stored.red_flags["bladder"] and stored.red_flags["saddle_numbness"]
+    assert Escalation.objects.get().level == "emergency"
+    again = patient_client.post(EPISODES, {**payload, "red_flags": {}}, format="json")
+    assert again.json()["red_flags"]["bladder"] is True  # a resend never clears a "yes"
+    assert Escalation.objects.count() == 1
+
+
+def test_editing_only_the_start_is_checked_against_the_stored_end(patient_client, world):
+    start = timezone.now() - dt.timedelta(hours=3)
+    created = patient_client.post(
+        EPISODES,
+        episode(duration_minutes=None, started_at=start.isoformat(),
+                ended_at=(start + dt.timedelta(hours=1)).isoformat()),
+        format="json",
+    ).json()  # fmt: skip
+    url = f"{EPISODES}{created['id']}/"
+    too_early = (start - dt.timedelta(days=30)).isoformat()
+    assert patient_client.patch(url, {"started_at": too_early}, format="json").status_code == 400
+    after_end = (start + dt.timedelta(hours=2)).isoformat()
+    response = patient_client.patch(url, {"started_at": after_end}, format="json")
+    assert list(response.json()["error"]["fields"]) == ["ended_at"]
+    assert Episode.objects.get().duration_minutes == 60
+
+
+def test_sync_echoes_only_real_client_ids(patient_client, world):
+    batch = {"episodes": [{"client_id": "\u0000evil", "peak_intensity": 3}]}
+    response = patient_client.post(SYNC, batch, format="json", HTTP_IDEMPOTENCY_KEY="nul-1")
+    assert response.status_code == 200
+    assert response.json()["results"][0]["client_id"] is None
+
+
+def test_odd_digits_in_days_are_a_400(patient_client, world):
+    for days in ("²", "٣", "1e2"):
+        response = patient_client.get(f"{EPISODES}summary/", {"days": days})
+        assert response.status_code == 400, days

@@ -18,6 +18,7 @@ from clinic.models import Notification
 from patients.episodes import episode_record
 from patients.followups import followup_schedule, outside_quiet_hours
 from patients.models import FollowUpReply
+from tests.conftest import bearer
 from tests.triage.helpers import answers
 from triage.models import Reassessment
 from triage.services import intake_submit, reassessment_record
@@ -332,3 +333,42 @@ def test_a_patient_manages_their_follow_up_preferences(world, patient_client, ph
         assert response.status_code == 400
         assert list(response.json()["error"]["fields"]) == list(bad)
     assert physio_client.get(url).status_code == 403
+
+
+def test_a_worse_reply_reaches_the_clinic_when_the_physio_has_left(world):
+    from clinic.models import Membership
+
+    Membership.objects.filter(user=world.physio, clinic=world.clinic).delete()
+    _, message = deliver_checkin(world)
+    Client().post(links(message)["reply-worse"], {"answer": "worse"})
+    assert [n.recipient for n in Notification.objects.filter(kind="worse_reply_alert")] == [
+        "admin@a.example"
+    ]
+
+
+def test_a_follow_up_goes_to_the_address_the_patient_has_when_it_is_sent(world):
+    submit(world)
+    world.patient.email = "corrected@example.net"
+    world.patient.save()
+    [checkin] = scheduled("intake_checkin")
+    with time_machine.travel(checkin.due_at, tick=False):
+        assert outbox.deliver(checkin.pk) == "sent"
+    assert mail.outbox[-1].to == ["corrected@example.net"]
+    checkin.refresh_from_db()
+    assert checkin.recipient == "corrected@example.net"
+
+
+def test_a_reassessment_before_its_milestone_is_refused(world, patient_client):
+    submit(world)
+    with time_machine.travel(T0 + dt.timedelta(days=2), tick=False):
+        early = bearer(world.patient_user).post(
+            "/api/v1/reassessments/", {"pain_nrs": 3}, format="json"
+        )
+    assert early.status_code == 409
+    assert "opens on 2026-11-27" in early.json()["error"]["message"]
+    assert {n.status for n in scheduled("reassessment_due")} == {"pending"}
+    with time_machine.travel(T0 + dt.timedelta(days=8), tick=False):  # a week early is fine
+        on_time = bearer(world.patient_user).post(
+            "/api/v1/reassessments/", {"pain_nrs": 3}, format="json"
+        )
+    assert on_time.json()["milestone_weeks"] == 2

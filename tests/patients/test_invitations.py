@@ -134,3 +134,17 @@ def test_a_patient_without_email_cannot_be_invited(physio_client, world):
     response = physio_client.post(f"/api/v1/clinic/patients/{nobody.pk}/invitation/")
     assert response.status_code == 400
     assert "email" in response.json()["error"]["fields"]
+
+
+def test_correcting_the_email_retires_links_sent_to_the_old_one(
+    client, physio_client, newcomer, django_capture_on_commit_callbacks
+):
+    token = invite(physio_client, newcomer, django_capture_on_commit_callbacks)  # a typo
+    physio_client.patch(
+        f"/api/v1/clinic/patients/{newcomer.pk}/", {"email": "noor@example.net"}, format="json"
+    )
+    assert client.get(f"/invitations/{token}/").status_code == 410
+    newcomer.refresh_from_db()
+    fresh = invite(physio_client, newcomer, django_capture_on_commit_callbacks)
+    assert mail.outbox[-1].to == ["noor@example.net"]
+    assert client.get(f"/invitations/{fresh}/").status_code == 200

@@ -90,3 +90,20 @@ def test_heavy_endpoints_are_throttled_with_a_clear_429(world, patient_client, m
     assert limited.json()["error"]["code"] == "throttled"
     assert int(limited["Retry-After"]) > 0
     assert bearer(world.other_patient.user).get("/api/v1/me/export/").status_code == 200
+
+
+def test_erasure_also_forgets_replayable_responses_and_pending_invitations(world, records):
+    from clinic.models import IdempotencyRecord, Notification
+    from patients.services import invitation_send
+
+    bearer(world.patient_user).post(
+        "/api/v1/episodes/", episode(notes="private"), format="json", HTTP_IDEMPOTENCY_KEY="e1"
+    )
+    invitation_send(patient=world.patient, sent_by=world.physio)
+    assert IdempotencyRecord.objects.filter(user=world.patient_user).exists()
+    bearer(world.admin).post(
+        f"/api/v1/clinic/patients/{world.patient.pk}/erase/", {"confirm": True}, format="json"
+    )
+    assert not IdempotencyRecord.objects.filter(user=world.patient_user).exists()
+    invite = Notification.objects.get(kind="patient_invitation")
+    assert (invite.status, invite.recipient) == ("cancelled", "erased@invalid.example")

@@ -274,3 +274,12 @@ def test_list_query_count_does_not_grow_with_patients(physio_client, world):
         PatientFactory(clinic=world.clinic, physiotherapist=colleague)
         PatientFactory(clinic=other)
     assert queries() == few
+
+
+def test_filters_confirm_nothing_about_other_clinics(physio_client, world):
+    foreign = physio_client.get(LIST, {"clinic": world.other_clinic.pk})
+    missing = physio_client.get(LIST, {"clinic": 999999})
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json() == missing.json()
+    foreign = physio_client.get(LIST, {"physiotherapist": world.other_physio.pk})
+    assert foreign.status_code == 400

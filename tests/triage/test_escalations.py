@@ -238,3 +238,21 @@ def test_queue_and_escalation_lists_have_constant_query_counts(world, physio_cli
             physio_client.post(f"/api/v1/clinic/assessments/{a.pk}/review/", {}, format="json")
             physio_client.post(f"{ESCALATIONS}{a.escalation.pk}/acknowledge/")
     assert count() == few
+
+
+def test_a_physio_who_has_left_the_clinic_gets_no_alerts(world):
+    from clinic.models import Membership
+
+    Membership.objects.filter(user=world.physio, clinic=world.clinic).delete()
+    submit(world.patient, world.patient_user, **EMERGENCY)
+    assert alerts(0) == ["admin@a.example"]
+
+
+def test_one_bad_staff_address_does_not_block_an_emergency_intake(world, patient_client):
+    world.admin.email = "admin@clinic"  # not a deliverable address
+    world.admin.save()
+    response = patient_client.post("/api/v1/intakes/", answers(**EMERGENCY), format="json")
+    assert response.status_code == 201
+    assert response.json()["assessment"]["urgency"] == "emergency"
+    assert Escalation.objects.count() == 1
+    assert alerts(0) == ["physio@a.example"]
