@@ -64,16 +64,23 @@ def browser(chromium, monkeypatch):
             launched.close()
 
 
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")  # the artifact's path in the test output
+@pytest.fixture
+def shot(capsys):
+    """Save a full-page screenshot and print its path (past pytest's output capture)."""
+
+    def take(page, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        with capsys.disabled():
+            print(f"\n  screenshot: {path}")
+
+    return take
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_physiotherapist_acknowledges_an_emergency_and_assigns_a_program(
-    live_server, browser, world
+    live_server, browser, world, shot
 ):
     device = device_for(world.physio)  # this physiotherapist chose two-factor sign-in
     record_intake(world.patient, world.patient_user, **EMERGENCY)
