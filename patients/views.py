@@ -165,8 +165,11 @@ def followup_reply(request: HttpRequest, token: str, answer: str) -> HttpRespons
         return _link_problem(request)
     context = {"patient": target.patient, "answer": answer, "answers": FollowUpReply.Answer}
     if request.method == "POST":
-        followups.reply_record(target=target, answer=request.POST.get("answer", answer))
-        context["recorded"] = True
+        chosen = request.POST.get("answer", answer)
+        if chosen not in FollowUpReply.Answer.values:
+            return _link_problem(request)
+        followups.reply_record(target=target, answer=chosen)
+        context["answer"], context["recorded"] = chosen, True
     return render(request, "patients/followups/reply.html", context)
 
 

@@ -372,3 +372,10 @@ def test_a_reassessment_before_its_milestone_is_refused(world, patient_client):
             "/api/v1/reassessments/", {"pain_nrs": 3}, format="json"
         )
     assert on_time.json()["milestone_weeks"] == 2
+
+
+def test_a_reply_form_with_an_unknown_answer_records_nothing(world):
+    _, message = deliver_checkin(world)
+    response = Client().post(links(message)["reply-better"], {"answer": "x" * 500})
+    assert response.status_code == 400
+    assert not FollowUpReply.objects.exists()
