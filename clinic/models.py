@@ -140,6 +140,8 @@ class Notification(models.Model):
         ordering: ClassVar = ["-created_at"]
         indexes: ClassVar = [
             models.Index(fields=["status", "due_at"], name="notification_status_due"),
+            # "Was one of these sent lately?" (the adherence nudge's once-a-week rule).
+            models.Index(fields=["kind", "created_at"], name="notification_kind_created"),
         ]
 
     def __str__(self) -> str:

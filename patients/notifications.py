@@ -54,8 +54,7 @@ def render_worse_reply_alert(notification: Notification) -> Message:
     context = {
         "reply": reply,
         "clinic": clinic,
-        "link": settings.SITE_URL
-        + reverse("admin:patients_patient_change", args=[reply.patient_id]),
+        "link": settings.SITE_URL + reverse("dashboard:patient", args=[reply.patient_id]),
     }
     return Message(
         subject=f"A patient replied 'worse' - {clinic.name}",

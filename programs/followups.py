@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, Max, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, Max, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from clinic.models import Notification
@@ -23,10 +24,11 @@ AT_MOST_EVERY = dt.timedelta(days=7)
 
 
 def programs_needing_a_nudge(now: dt.datetime) -> list[Program]:
-    recent_nudge = Notification.objects.filter(
-        kind="adherence_nudge",
-        context__program_id=OuterRef("pk"),
-        created_at__gte=now - AT_MOST_EVERY,
+    # Compared as text: a JSON key and an integer column are different types on PostgreSQL.
+    recent_nudge = (
+        Notification.objects.filter(kind="adherence_nudge", created_at__gte=now - AT_MOST_EVERY)
+        .annotate(program_key=KT("context__program_id"))
+        .filter(program_key=Cast(OuterRef("pk"), CharField()))
     )
     return list(
         Program.objects.filter(
