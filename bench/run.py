@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -138,8 +139,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the clean-up below
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     began = time.monotonic()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     base_url = os.environ.get("DATABASE_URL", "")
