@@ -24,6 +24,7 @@ import uuid  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
+import gevent.event  # noqa: E402
 from locust import FastHttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.stats import StatsEntry  # noqa: E402
@@ -35,6 +36,10 @@ RESEND_SHARE = 0.10  # the response was lost: same key, same body again
 RESYNC_SHARE = 0.05  # the app re-syncs the same episode under a new key
 RETRIES = 3
 LOGIN = "POST /auth/token/"
+
+LOGINS: list[str] = []
+USERS = [0]
+LOGGED_IN = gevent.event.Event()
 
 acknowledged: list[dict[str, Any]] = []
 anomalies: list[str] = []
@@ -53,12 +58,17 @@ class AppUser(FastHttpUser):
 
     def on_start(self) -> None:
         self.account = ACCOUNTS.pop(0)
-        response = self.client.post(
-            "/api/v1/auth/token/",
-            json={"email": self.account["email"], "password": PASSWORD},
-            name=LOGIN,
-        )
-        self.headers = {"Authorization": f"Bearer {response.json()['access']}"}
+        try:
+            response = self.client.post(
+                "/api/v1/auth/token/",
+                json={"email": self.account["email"], "password": PASSWORD},
+                name=LOGIN,
+            )
+            self.headers = {"Authorization": f"Bearer {response.json()['access']}"}
+        finally:
+            LOGINS.append(self.account["email"])
+            if len(LOGINS) == USERS[0]:
+                LOGGED_IN.set()
 
     def _post(self, path: str, body: dict[str, Any], key: str, name: str) -> Any:
         """POST with retries under the same key, as the app does on a timeout or a 5xx."""
@@ -201,16 +211,20 @@ def main() -> None:
     runner = env.create_local_runner()
     ramp: dict[str, Any] = {}
 
-    def steady(user_count: int, **kwargs: Any) -> None:
+    USERS[0] = args.users
+
+    def steady() -> None:
         # Every user has logged in: keep the ramp's numbers apart, measure the steady state.
+        if not LOGGED_IN.wait(timeout=120):
+            runner.quit()  # the logins never finished: the result says so (ramp only)
+            return
         ramp.update(_stats(env))
         env.stats.reset_all()
         gevent.spawn_later(args.seconds, runner.quit)
 
-    env.events.spawning_complete.add_listener(steady)
     started = time.time()
     runner.start(args.users, spawn_rate=args.spawn_rate)
-    gevent.spawn_later(args.seconds + 120, runner.quit)  # in case spawning never completes
+    gevent.spawn(steady)
     runner.greenlet.join()
     result = {
         "started": started,
