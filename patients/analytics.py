@@ -162,8 +162,14 @@ def rising_patients(patients: QuerySet[Patient], w: Window) -> QuerySet[Patient,
     live = Q(episodes__deleted_at__isnull=True)
     cur = live & Q(episodes__started_at__gte=w.start, episodes__started_at__lte=w.end)
     prev = live & Q(episodes__started_at__gte=w.previous_start, episodes__started_at__lt=w.start)
+    # Join only the two windows' episodes (the aggregates below reuse this join), not each
+    # patient's whole history.
+    both_windows = live & Q(
+        episodes__started_at__gte=w.previous_start, episodes__started_at__lte=w.end
+    )
     return (
-        patients.annotate(
+        patients.filter(both_windows)
+        .annotate(
             current_episodes=Count("episodes", filter=cur),
             previous_episodes=Count("episodes", filter=prev),
             current_intensity=Avg("episodes__peak_intensity", filter=cur),
