@@ -16,8 +16,3 @@ class DomainError(Exception):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
-
-
-class Unprocessable(DomainError):
-    status_code = 422
-    code = "unprocessable"

@@ -22,21 +22,6 @@ EPISODE_CHECK_MIN_INTENSITY = 7
 EPISODE_CHECK_AT = time(9, 0)
 EPISODE_CHECK_STALE_AFTER = timedelta(days=1)
 
-SCALAR_FIELDS = (
-    "started_at",
-    "ended_at",
-    "duration_minutes",
-    "peak_intensity",
-    "side",
-    "region",
-    "trigger_notes",
-    "activity",
-    "medicines",
-    "function",
-    "notes",
-    "red_flags",
-)
-
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     if "red_flags" in fields:

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.errors import DomainError
-from clinic.models import Clinic, Membership, User
+from clinic.models import Clinic, IdempotencyRecord, Membership, Notification, User
 from clinic.services import notification_schedule
 
-from .models import Patient, PatientInvitation, PatientNote
+from .models import Episode, Patient, PatientInvitation, PatientNote
 
 PATIENT_EDITABLE_FIELDS = (
     "first_name",
@@ -178,10 +178,6 @@ def patient_erase(*, patient: Patient) -> Patient:
 
     The birth date keeps its year only, so age-based safety rules still read sensibly.
     """
-    from clinic.models import IdempotencyRecord, Notification
-
-    from .models import Episode
-
     pseudonym = {
         "first_name": "Erased",
         "last_name": f"patient {patient.pk}",
