@@ -104,11 +104,13 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#profile")
 
 
-def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:
+def _message(
+    request: HttpRequest, heading: str, text: str, status: int = 200, app_link: bool = False
+) -> HttpResponse:
     return render(
         request,
         "patients/invitation_message.html",
-        {"heading": heading, "text": text},
+        {"heading": heading, "text": text, "app_link": reverse("app:shell") if app_link else ""},
         status=status,
     )
 
@@ -138,6 +140,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 request,
                 "Your password is set",
                 "You can now log in to the app with your email address and this password.",
+                app_link=True,
             )
     return render(
         request, "patients/invitation_accept.html", {"form": form, "patient": invitation.patient}
