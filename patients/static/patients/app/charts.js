@@ -11,18 +11,20 @@ function s(tag, attrs = {}, text) {
 
 export function barChart(title, rows, max = null) {
   const top = Math.max(max || 0, ...rows.map((r) => r.value), 1);
-  const barH = 28;
-  const gap = 10;
-  const labelW = 130;
-  const width = 340;
-  const height = rows.length * (barH + gap) + gap;
+  // Each label sits above its bar, at full width: nothing is cut off on a narrow phone.
+  const barH = 22;
+  const labelH = 20;
+  const gap = 12;
+  const width = 320;
+  const step = labelH + barH + gap;
+  const height = rows.length * step;
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "aria-hidden": "true", focusable: "false", class: "chart" });
   rows.forEach((row, i) => {
-    const y = gap + i * (barH + gap);
-    const w = Math.max(2, ((width - labelW - 40) * row.value) / top);
-    svg.append(s("text", { x: labelW - 8, y: y + barH / 2 + 5, "text-anchor": "end", class: "chart-label" }, row.label.length > 18 ? `${row.label.slice(0, 17)}…` : row.label));
-    svg.append(s("rect", { x: labelW, y, width: w, height: barH, rx: 4, class: "chart-bar" }));
-    svg.append(s("text", { x: labelW + w + 6, y: y + barH / 2 + 5, class: "chart-value" }, String(row.value)));
+    const y = i * step;
+    const w = Math.max(2, ((width - 40) * row.value) / top);
+    svg.append(s("text", { x: 0, y: y + 15, class: "chart-label" }, row.label));
+    svg.append(s("rect", { x: 0, y: y + labelH, width: w, height: barH, rx: 4, class: "chart-bar" }));
+    svg.append(s("text", { x: w + 6, y: y + labelH + 16, class: "chart-value" }, String(row.value)));
   });
   const table = h("table", { class: "visually-hidden" },
     h("caption", {}, title),

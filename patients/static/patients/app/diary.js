@@ -1,7 +1,7 @@
 // The spasm diary: record (online or not), edit, delete, the list and the charts.
 import { api, ApiError, OfflineError } from "./api.js";
 import { kv, uuid } from "./store.js";
-import { discard, drain, enqueue, waiting } from "./sync.js";
+import { discard, drain, enqueue, onChange, waiting } from "./sync.js";
 import { _, alertBox, button, chips, field, fmt, h, link, localInputValue, scale, screen, when, withOffset } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
 import { cached, emergencyScreen } from "./screens.js";
@@ -33,37 +33,21 @@ function labelOf(terms, code) {
 
 export async function list() {
   const vocab = await vocabulary();
-  const queued = await waiting("episode");
   const box = h("div", { "aria-live": "polite" });
-  const render = (episodes, offline) => {
-    const items = [];
-    for (const q of queued) {
-      const e = q.body;
-      items.push(h("li", { class: `entry entry-${q.state}` },
-        h("div", { class: "entry-main" },
-          h("strong", {}, fmt("Intensity %(n)s/10", { n: e.peak_intensity })), " · ", when(e.started_at),
-          h("div", { class: "muted" }, (e.triggers || []).map((c) => labelOf(vocab.triggers, c)).join(", "))),
-        q.state === "rejected"
-          ? h("div", {}, h("span", { class: "badge badge-error" }, _("Not accepted")), " ",
-            h("span", { class: "muted" }, Object.entries(q.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")),
-            button(_("Remove"), async () => { await discard(q.client_id); list(); }, "btn btn-small"))
-          : h("span", { class: "badge badge-waiting" }, _("Waiting to be sent"))));
-    }
-    for (const e of episodes) {
-      if (queued.some((q) => q.client_id === e.client_id)) continue;
-      items.push(h("li", { class: "entry" },
-        h("a", { href: `#/diary/${e.id}`, class: "entry-link" },
-          h("strong", {}, fmt("Intensity %(n)s/10", { n: e.peak_intensity })), " · ", when(e.started_at),
-          h("div", { class: "muted" }, e.triggers.map((c) => labelOf(vocab.triggers, c)).join(", ") || _("No trigger noted")))));
-    }
-    box.replaceChildren(
-      offline ? alertBox(_("Offline: showing what this phone kept."), "info") : null,
-      items.length ? h("ul", { class: "entries" }, items) : h("p", {}, _("No episodes yet. When a spasm comes, record it here.")));
-  };
   screen(_("My spasm diary"),
     link(_("Record a spasm"), "#/diary/new", "btn btn-primary btn-big"),
     link(_("My spasm charts"), "#/diary/summary", "btn"),
     box);
+  await fillList(box, vocab);
+  // When the queue drains, the entries move from "waiting" to the diary without a reload.
+  const off = onChange(() => {
+    if (!box.isConnected) { off(); return; }
+    fillList(box, vocab).catch(() => {});
+  });
+}
+
+async function fillList(box, vocab) {
+  const queued = await waiting("episode");
   let episodes = [];
   let offline = false;
   try {
@@ -75,7 +59,29 @@ export async function list() {
     episodes = (await kv.get("episodes")) || [];
     offline = true;
   }
-  render(episodes, offline);
+  const items = [];
+  for (const q of queued) {
+    const e = q.body;
+    items.push(h("li", { class: `entry entry-${q.state}` },
+      h("div", { class: "entry-main" },
+        h("strong", {}, fmt("Intensity %(n)s/10", { n: e.peak_intensity })), " · ", when(e.started_at),
+        h("div", { class: "muted" }, (e.triggers || []).map((c) => labelOf(vocab.triggers, c)).join(", "))),
+      q.state === "rejected"
+        ? h("div", {}, h("span", { class: "badge badge-error" }, _("Not accepted")), " ",
+          h("span", { class: "muted" }, Object.entries(q.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ")),
+          button(_("Remove"), async () => { await discard(q.client_id); }, "btn btn-small"))
+        : h("span", { class: "badge badge-waiting" }, _("Waiting to be sent"))));
+  }
+  for (const e of episodes) {
+    if (queued.some((q) => q.client_id === e.client_id)) continue;
+    items.push(h("li", { class: "entry" },
+      h("a", { href: `#/diary/${e.id}`, class: "entry-link" },
+        h("strong", {}, fmt("Intensity %(n)s/10", { n: e.peak_intensity })), " · ", when(e.started_at),
+        h("div", { class: "muted" }, e.triggers.map((c) => labelOf(vocab.triggers, c)).join(", ") || _("No trigger noted")))));
+  }
+  box.replaceChildren(
+    ...[offline ? alertBox(_("Offline: showing what this phone kept."), "info") : null,
+      items.length ? h("ul", { class: "entries" }, items) : h("p", {}, _("No episodes yet. When a spasm comes, record it here."))].filter(Boolean));
 }
 
 // --- record / edit ------------------------------------------------------------------------------
@@ -203,7 +209,7 @@ export async function summary() {
   const parts = [
     h("div", { class: "card stats" },
       h("p", {}, h("strong", { class: "stat" }, String(data.episodes)), " ", _("episodes in the last 30 days")),
-      data.mean_intensity !== null ? h("p", {}, h("strong", { class: "stat" }, String(data.mean_intensity)), " ", _("average intensity (0-10)")) : null,
+      data.mean_intensity !== null ? h("p", {}, h("strong", { class: "stat" }, String(Math.round(data.mean_intensity * 10) / 10)), " ", _("average intensity (0-10)")) : null,
       data.previous ? h("p", { class: "muted" }, fmt("The 30 days before: %(n)s episodes.", { n: data.previous.episodes })) : null),
   ];
   if (data.triggers.length) {

@@ -2,7 +2,7 @@
 import { api, ApiError, OfflineError, download } from "./api.js";
 import { kv, uuid } from "./store.js";
 import { waiting } from "./sync.js";
-import { _, alertBox, button, field, fmt, h, link, scale, screen, showFieldError, when } from "./ui.js";
+import { _, alertBox, button, field, fmt, h, link, message as safety, scale, screen, showFieldError, when } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
 import { barChart } from "./charts.js";
 
@@ -148,30 +148,64 @@ export async function screening() {
   sections.push(h("section", { class: "card" }, h("h2", {}, _("The last 2 weeks")), h("p", {}, sb.preamble), sbQuestions,
     h("p", { class: "copyright" }, sb.copyright)));
 
+  // One group of questions per page: shorter to read, easier one-handed.
   const status = h("div", { "aria-live": "assertive" });
-  const send = h("button", { type: "submit", class: "btn btn-primary btn-big" }, _("Send my answers"));
-  const formEl = h("form", { novalidate: true }, sections, status, send);
-  formEl.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const body = {};
+  const progress = h("p", { class: "muted step-count", "aria-live": "polite" });
+  const back = h("button", { type: "button", class: "btn" }, _("Back"));
+  const next = h("button", { type: "submit", class: "btn btn-primary btn-big" }, _("Next"));
+  const formEl = h("form", { novalidate: true }, progress, sections, status, next, back);
+  let step = 0;
+  const sbSection = sections[sections.length - 1];
+  const show = (i) => {
+    step = i;
+    sections.forEach((sec, j) => { sec.hidden = j !== i; });
+    progress.textContent = fmt("Part %(n)s of %(total)s", { n: i + 1, total: sections.length });
+    next.textContent = i === sections.length - 1 ? _("Send my answers") : _("Next");
+    back.hidden = i === 0;
+    status.replaceChildren();
+  };
+  back.addEventListener("click", () => { show(step - 1); sections[step].querySelector("h2").focus(); });
+  sections.forEach((sec) => sec.querySelector("h2").setAttribute("tabindex", "-1"));
+  const check = (els) => {
     let firstBad = null;
-    for (const el of questions) {
-      const value = el.read();
-      const bad = value === undefined && el.spec.required;
+    for (const el of els) {
+      const required = el.spec ? el.spec.required : true;
+      const bad = el.read() === undefined && required;
       setError(el, bad ? _("Please answer this question.") : "");
       if (bad && !firstBad) firstBad = el;
-      if (value !== undefined) body[el.spec.name] = value;
     }
-    const sbAnswers = sbQuestions.map((el) => el.read());
-    sbQuestions.forEach((el) => setError(el, el.read() === undefined ? _("Please answer this question.") : ""));
-    if (!firstBad) firstBad = sbQuestions.find((el) => el.read() === undefined) || null;
+    return firstBad;
+  };
+  formEl.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const here = sections[step] === sbSection ? sbQuestions : questions.filter((q) => sections[step].contains(q));
+    const firstBad = check(here);
     if (firstBad) {
-      status.replaceChildren(alertBox(_("Some questions still need an answer. They are marked below.")));
+      status.replaceChildren(alertBox(_("Some questions still need an answer. They are marked above.")));
       firstBad.querySelector("input").focus();
       return;
     }
-    body.start_back = sbAnswers.map((v, i) => (i < 8 ? Number(v) : v));
-    send.disabled = true;
+    if (step < sections.length - 1) {
+      show(step + 1);
+      sections[step].querySelector("h2").focus();
+      window.scrollTo(0, 0);
+      return;
+    }
+    const missing = check(questions);
+    if (missing) {
+      show(sections.findIndex((sec) => sec.contains(missing)));
+      check(questions.filter((q) => sections[step].contains(q)));
+      status.replaceChildren(alertBox(_("Some questions still need an answer. They are marked above.")));
+      missing.querySelector("input").focus();
+      return;
+    }
+    const body = {};
+    for (const el of questions) {
+      const value = el.read();
+      if (value !== undefined) body[el.spec.name] = value;
+    }
+    body.start_back = sbQuestions.map((el, i) => (i < 8 ? Number(el.read()) : el.read()));
+    next.disabled = true;
     status.replaceChildren(alertBox(_("Sending…"), "info"));
     try {
       const { data } = await api("intakes/", { method: "POST", body, headers: { "Idempotency-Key": formEl.dataset.key } });
@@ -179,13 +213,14 @@ export async function screening() {
       await kv.del("intakes");
       location.hash = "#/screening/result";
     } catch (e) {
-      send.disabled = false;
+      next.disabled = false;
       if (e instanceof ApiError && e.status === 400) {
         for (const el of questions) if (e.fields[el.spec.name]) setError(el, e.fields[el.spec.name].join(" "));
       }
       status.replaceChildren(alertBox(problem(e, _("Your answers were not sent. Please try again."))));
     }
   });
+  show(0);
   formEl.dataset.key = uuid();
   screen(_("Screening questions"),
     h("p", {}, _("Please answer every question. If you are unsure, choose the answer closest to how you are now.")),
@@ -195,7 +230,7 @@ export async function screening() {
 function urgentCard(assessment, clinic) {
   return h("div", { class: "card card-urgent" },
     h("h2", {}, _("See a doctor today")),
-    h("p", { class: "safety" }, assessment.safety_message),
+    safety(assessment.safety_message),
     clinic.urgent_route ? h("p", {}, clinic.urgent_route) : null,
     clinic.phone ? link(fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name, phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn btn-primary") : null);
 }
@@ -208,7 +243,7 @@ export function emergencyScreen(message, clinic, { heading } = {}) {
       ? fmt("Call %(number)s now, or have someone take you to the emergency department.", { number })
       : _("Call your emergency number now, or have someone take you to the emergency department.")),
     number ? h("a", { class: "btn btn-emergency", href: `tel:${number}` }, fmt("Call %(number)s", { number })) : null,
-    message ? h("p", { class: "safety" }, message) : null,
+    message ? safety(message) : null,
     h("p", {}, _("Do not wait for your clinic to call you back. Your physiotherapist has been alerted as well.")),
     clinic.phone ? h("a", { class: "btn btn-light", href: `tel:${clinic.phone.replace(/[^\d+]/g, "")}` },
       fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
@@ -224,7 +259,7 @@ export async function screeningResult() {
   if (a.urgency === "emergency") { emergencyScreen(a.safety_message, clinic); return; }
   const parts = [];
   if (a.urgency === "urgent") parts.push(urgentCard(a, clinic));
-  else parts.push(h("div", { class: "card" }, h("h2", {}, _("What this means")), h("p", { class: "safety" }, a.safety_message)));
+  else parts.push(h("div", { class: "card" }, h("h2", {}, _("What this means")), safety(a.safety_message)));
   if (a.pathway) {
     parts.push(h("div", { class: "card" }, h("h2", {}, _("Your care pathway")),
       h("p", { class: "pathway" }, h("strong", {}, a.pathway.label)), h("p", {}, a.pathway.description)));

@@ -29,7 +29,7 @@ export const nextId = (prefix = "f") => `${prefix}-${(ids += 1)}`;
 export function screen(title, ...body) {
   const main = document.getElementById("main");
   const heading = h("h1", { tabindex: "-1", id: "screen-title" }, title);
-  main.replaceChildren(heading, ...body.flat());
+  main.replaceChildren(heading, ...body.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   document.title = `${title} · ${_("Back care")}`;
   heading.focus({ preventScroll: false });
   window.scrollTo(0, 0);
@@ -124,4 +124,21 @@ export function withOffset(local) {
   const sign = off >= 0 ? "+" : "-";
   const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
   return `${local.length === 16 ? `${local}:00` : local}${sign}${pad(off / 60)}:${pad(off % 60)}`;
+}
+
+// A safety message as the server wrote it: paragraphs, and "- " lines as a list.
+export function message(text, cls = "safety") {
+  const box = h("div", { class: cls });
+  let list = null;
+  for (const line of String(text || "").split("\n")) {
+    const item = /^\s*[-•]\s+(.*)$/.exec(line);
+    if (item) {
+      if (!list) { list = h("ul"); box.append(list); }
+      list.append(h("li", {}, item[1]));
+    } else if (line.trim()) {
+      list = null;
+      box.append(h("p", {}, line.trim()));
+    }
+  }
+  return box;
 }
