@@ -52,6 +52,7 @@ class Phone:
         self.requests: list[str] = []
         self.problems: list[str] = []
         self.violations: dict[str, list] = {}
+        self.logs: list[str] = []
         self.capsys = capsys
         self.context.on("request", lambda r: self.requests.append(r.url))
         self.page = self.open()
@@ -66,6 +67,7 @@ class Phone:
 
     def _console(self, message) -> None:
         text = message.text
+        self.logs.append(f"{message.type}: {text}")
         if "Content Security Policy" in text or message.type == "error":
             # A refused offline request is the point of the offline tests, not a fault.
             if "net::ERR_INTERNET_DISCONNECTED" in text or "Failed to load resource" in text:

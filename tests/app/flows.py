@@ -81,10 +81,17 @@ def log_session(device, *, before: int = 5, after: int = 3) -> None:
     device.title("Today's exercises")
 
 
-def eventually(check: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+def eventually(
+    check: Callable[[], bool], timeout: float = 20.0, what: str = "", device=None
+) -> None:
+    """Poll; with a device, wait in the browser's event loop, which keeps Playwright's
+    route handlers and events running (time.sleep would hold them back)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(0.25)
+        if device is not None:
+            device.page.wait_for_timeout(250)
+        else:
+            time.sleep(0.25)
     raise AssertionError(f"timed out waiting for {what or check}")

@@ -99,7 +99,7 @@ def test_a_new_patient_walks_through_the_app(world, phone):
     device.shot("07-episode-form")
     device.larger_text("07-episode-form")
     record_episode(device, intensity=7, triggers=["lifting"])
-    eventually(lambda: Episode.objects.filter(patient=newcomer).count() == 1, what="episode")
+    eventually(lambda: Episode.objects.filter(patient=newcomer).count() == 1, device=device)
     episode = Episode.objects.get(patient=newcomer)
     assert episode.peak_intensity == 7
     assert [t.code for t in episode.triggers.all()] == ["lifting"]
@@ -117,7 +117,7 @@ def test_a_new_patient_walks_through_the_app(world, phone):
     device.title("Log a session")
     device.shot("11-log-session")
     log_session(device, before=5, after=3)
-    eventually(lambda: ExerciseSession.objects.filter(patient=newcomer).count() == 1)
+    eventually(lambda: ExerciseSession.objects.filter(patient=newcomer).count() == 1, device=device)
     session = ExerciseSession.objects.get(patient=newcomer)
     assert (session.pain_before, session.pain_after) == (5, 3)
     device.route("#/exercises/adherence", "How I am keeping up")

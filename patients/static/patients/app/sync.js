@@ -9,6 +9,7 @@ const MAX_BATCH = 200;
 let running = null;
 let retryTimer = null;
 let backoff = 2000;
+let moved = false;
 const listeners = new Set();
 
 export function onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
@@ -64,6 +65,7 @@ async function sendEpisodes(items) {
     } else {
       await queue.del(item.client_id);
     }
+    moved = true;
   }
   await kv.del("inflight");
 }
@@ -74,9 +76,11 @@ async function sendSession(item) {
       method: "POST", body: item.body, headers: { "Idempotency-Key": item.idempotency_key },
     });
     await queue.del(item.client_id);
+    moved = true;
   } catch (e) {
     if (e instanceof ApiError && e.status >= 400 && e.status < 500 && ![401, 408, 409, 429].includes(e.status)) {
       await queue.put({ ...item, state: "rejected", errors: e.fields });
+      moved = true;
       return;
     }
     throw e;
@@ -86,6 +90,8 @@ async function sendSession(item) {
 export function drain() {
   if (running) return running;
   running = (async () => {
+    // Yield first: "finally" below must run after "running" is assigned, never before.
+    await null;
     try {
       if (!navigator.onLine) throw new OfflineError("offline");
       for (let round = 0; round < 50; round += 1) {
@@ -99,16 +105,17 @@ export function drain() {
       return true;
     } catch (e) {
       if (e instanceof SignedOut) return false;
-      // Offline, a timeout, a 5xx or a throttle: try again later, a little later each time.
-      if (navigator.onLine) drainSoon(backoff);
-      backoff = Math.min(backoff * 2, 60000);
+      // Offline, a timeout, a 5xx or a throttle: try again later, a little later each time
+      // (the "online" event also starts a try at once).
+      drainSoon(backoff);
+      backoff = Math.min(backoff * 2, 30000);
       return false;
     } finally {
       running = null;
-      changed();
+      // Screens redraw only when an item left the queue or was refused, not on every try.
+      if (moved) { moved = false; changed(); }
     }
   })();
   return running;
 }
 
-window.addEventListener("online", () => { backoff = 2000; drainSoon(0); });
