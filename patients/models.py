@@ -49,6 +49,13 @@ class Patient(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     timezone = TimeZoneField(default="Europe/London")
+    # Emails, pages and API answers to the patient; blank follows the clinic's language.
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="Blank: the clinic's language.",
+    )
     # Contact preferences: no emails at all when off; quiet hours in the patient's timezone.
     email_opt_in = models.BooleanField(default=True)
     # Follow-up kinds the patient unsubscribed from (see patients.followups.KINDS).
@@ -87,6 +94,11 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def language_code(self) -> str:
+        """The language to speak to this patient in: their choice, else their clinic's."""
+        return self.language or self.clinic.language
 
 
 class PatientInvitation(models.Model):
