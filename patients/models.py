@@ -214,11 +214,33 @@ class FollowUpReply(models.Model):
     )
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="replies")
     answer = models.CharField(max_length=10, choices=Answer.choices)
+    # Every answer given on the link, oldest first: [{"answer": ..., "at": ISO time}].
+    history = models.JSONField(default=list, blank=True)
+    # The last time the patient said "worse", and who saw it on the dashboard since; a later
+    # "better" on the same link does not clear it.
+    worse_at = models.DateTimeField(null=True, blank=True)
+    worse_seen_at = models.DateTimeField(null=True, blank=True)
+    worse_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering: ClassVar = ["-updated_at"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["worse_at"],
+                condition=models.Q(worse_at__isnull=False, worse_seen_at__isnull=True),
+                name="reply_worse_unseen",
+            ),
+        ]
+
+    @property
+    def worse_unseen(self) -> bool:
+        return self.worse_at is not None and (
+            self.worse_seen_at is None or self.worse_seen_at < self.worse_at
+        )
 
     def __str__(self) -> str:
         return f"{self.answer} (patient #{self.patient_id})"

@@ -227,7 +227,10 @@ def escalation_acknowledge(*, escalation: Escalation, user: User) -> Escalation:
 
 
 @transaction.atomic
-def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Escalation:
+def escalation_resolve(
+    *, escalation: Escalation, user: User, note: str, mark_reviewed: bool = False
+) -> Escalation:
+    """Resolve with a note; `mark_reviewed` also signs off the screening in the same step."""
     if not note.strip():
         raise DomainError("Say how it was resolved.", fields={"note": ["This field is required."]})
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
@@ -241,6 +244,11 @@ def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Esca
     escalation.resolution_note = note.strip()
     escalation.next_alert_at = None
     escalation.save()
+    if mark_reviewed:
+        AssessmentReview.objects.get_or_create(
+            assessment_id=escalation.assessment_id,
+            defaults={"reviewed_by": user, "note": escalation.resolution_note, "created_at": now},
+        )
     return escalation
 
 

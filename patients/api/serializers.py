@@ -49,6 +49,15 @@ class PatientUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSeriali
             self.fields["physiotherapist"].queryset = colleagues_of(request.user)  # type: ignore[attr-defined]
 
 
+class EraseConfirmSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="Must be true: erasure cannot be undone.")
+
+    def validate_confirm(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError('Erasure cannot be undone: send {"confirm": true}.')
+        return value
+
+
 class PatientCreateSerializer(PatientUpdateSerializer):
     clinic = serializers.PrimaryKeyRelatedField(queryset=Clinic.objects.none(), required=False)
 
