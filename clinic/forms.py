@@ -91,3 +91,25 @@ class ClinicSettingsForm(forms.Form):
             escalation_contacts=[m.pk for m in self.members if m.escalation_contact],
             followup_kinds=[k for k in followup_kinds if k not in clinic.disabled_followup_kinds],
         )
+
+
+def error_summary(
+    form: forms.BaseForm, anchors: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(link target, sentence) for each error of a bound form, in the form's order: the list at
+    the top of the page that takes the focus and links to each field.
+
+    `anchors` names the element to jump to when it is not the field's input (a fieldset of
+    radio buttons, say); form-wide errors link to the form itself.
+    """
+    anchors = anchors or {}
+    found: list[tuple[str, str]] = []
+    for message in form.non_field_errors():
+        found.append((f"#{anchors.get('__all__', 'form-errors')}", str(message)))
+    for name, field in form.fields.items():
+        bound = form[name]
+        for message in bound.errors:
+            target = anchors.get(name) or bound.auto_id or ""
+            label = str(field.label or name).rstrip("?:.")
+            found.append((f"#{target}", f"{label}: {message}"))
+    return found

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -100,6 +101,15 @@ class Patient(models.Model):
     def language_code(self) -> str:
         """The language to speak to this patient in: their choice, else their clinic's."""
         return self.language or self.clinic.language
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        """Whole years today, in the patient's own timezone."""
+        return self.age_on(timezone.localdate(timezone=self.timezone))
 
 
 class PatientInvitation(models.Model):
