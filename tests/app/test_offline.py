@@ -95,9 +95,11 @@ def test_offline_records_reach_the_server_exactly_once(world, phone, mode):
 
     device.context.set_offline(False)
     eventually(
-        lambda: Episode.objects.filter(patient=patient).count() == 3
-        and ExerciseSession.objects.filter(patient=patient).count() == 2
-        and waiting_badges(device) == 0,
+        lambda: (
+            Episode.objects.filter(patient=patient).count() == 3
+            and ExerciseSession.objects.filter(patient=patient).count() == 2
+            and waiting_badges(device) == 0
+        ),
         timeout=45,
         what="the queue to drain",
         device=device,
@@ -130,7 +132,11 @@ def test_a_red_flag_recorded_offline_shows_the_advice_at_once_and_escalates_once
     device = phone()
     sign_in(device, world.patient_user.email)
     ready_for_offline(device)
-    number = bearer(world.patient_user).get("/api/v1/me/").json()["clinic"]["emergency_number"]
+    number = (
+        bearer(world.patient_user)
+        .get("/api/v1/me/")
+        .json()["patient"]["clinic"]["emergency_number"]
+    )
 
     device.context.set_offline(True)
     before = list(device.requests)
@@ -146,7 +152,14 @@ def test_a_red_flag_recorded_offline_shows_the_advice_at_once_and_escalates_once
     try:
         eventually(lambda: False, 20, "x", device)
     except AssertionError:
-        print("DEBUG", Episode.objects.filter(patient=patient).count(), ExerciseSession.objects.filter(patient=patient).count(), waiting_badges(device), [u for u in device.requests if "/api/" in u][-10:], [l for l in device.logs if "Failed" not in l][-15:])
+        print(
+            "DEBUG",
+            Episode.objects.filter(patient=patient).count(),
+            ExerciseSession.objects.filter(patient=patient).count(),
+            waiting_badges(device),
+            [u for u in device.requests if "/api/" in u][-10:],
+            [l for l in device.logs if "Failed" not in l][-15:],
+        )
     eventually(
         lambda: Escalation.objects.filter(patient=patient).count() == 1, 30, "escalation", device
     )
@@ -166,7 +179,7 @@ def test_an_emergency_screening_fills_the_screen_with_tap_to_call(world, phone):
     device = phone()
     sign_in(device, world.patient_user.email)
     me = bearer(world.patient_user).get("/api/v1/me/").json()
-    number = me["clinic"]["emergency_number"]
+    number = me["patient"]["clinic"]["emergency_number"]
     device.shot("16-today-before-screening")
     answers = {**ROUTINE, "saddle_numbness": True, "start_back_9": "Slightly"}
     answers.update({f"start_back_{i}": "1" for i in range(1, 9)})

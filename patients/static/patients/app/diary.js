@@ -193,7 +193,7 @@ export async function advice(clientId) {
   screen(_("Get seen today"),
     h("div", { class: "card card-urgent" },
       h("p", { class: "lead" }, _("You ticked a sign that needs a doctor to see you today.")),
-      clinic.urgent_route ? h("p", {}, clinic.urgent_route) : h("p", {}, _("Contact an urgent care service or your doctor today.")),
+      h("p", {}, clinic.urgent_route ? fmt("For advice today, %(route)s.", { route: clinic.urgent_route }) : _("Contact an urgent care service or your doctor today.")),
       clinic.phone ? h("a", { class: "btn btn-primary", href: `tel:${clinic.phone.replace(/[^\d+]/g, "")}` }, fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
       clinic.emergency_number ? h("p", {}, fmt("If it gets worse quickly, call %(number)s.", { number: clinic.emergency_number })) : null),
     h("p", {}, _("Your entry is saved and your physiotherapist will be told as soon as your phone is online.")),

@@ -55,7 +55,8 @@ export async function refreshProfile() {
 }
 
 export function clinicOf(me) {
-  return (me && (me.clinic || (me.patient && me.patient.clinic_details))) || {};
+  // GET me/ gives the patient's clinic with its country's emergency number and same-day route.
+  return (me && me.patient && me.patient.clinic) || {};
 }
 
 // --- chrome ----------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ function urgentCard(assessment, clinic) {
   return h("div", { class: "card card-urgent" },
     h("h2", {}, _("See a doctor today")),
     safety(assessment.safety_message),
-    clinic.urgent_route ? h("p", {}, clinic.urgent_route) : null,
+    clinic.urgent_route ? h("p", {}, fmt("For advice today, %(route)s.", { route: clinic.urgent_route })) : null,
     clinic.phone ? link(fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name, phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn btn-primary") : null);
 }
 
