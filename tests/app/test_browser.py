@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -18,7 +19,7 @@ from patients.models import Episode
 from programs.models import ExerciseSession
 from tests.conftest import bearer
 from tests.factories import PatientFactory
-from triage.models import Assessment, Escalation
+from triage.models import Assessment
 
 from .conftest import give_program
 from .flows import answer_screening, eventually, log_session, record_episode, sign_in
@@ -140,7 +141,7 @@ def test_a_new_patient_walks_through_the_app(world, phone):
         page.get_by_role("button", name="Download (JSON)").click()
     download = info.value
     assert download.suggested_filename == f"patient-{newcomer.pk}.json"
-    exported = json.loads(open(download.path()).read())  # noqa: PTH123
+    exported = json.loads(Path(download.path()).read_text())
     assert "Noor" in json.dumps(exported)
     page.locator(".notice-success", has_text="Downloaded").wait_for()
     device.shot("14-my-data")
