@@ -2,7 +2,7 @@
 import { api, ApiError, OfflineError } from "./api.js";
 import { kv, uuid } from "./store.js";
 import { discard, drain, enqueue, onChange, waiting } from "./sync.js";
-import { _, alertBox, button, chips, field, fmt, h, link, localInputValue, scale, screen, when, withOffset } from "./ui.js";
+import { _, alertBox, button, chips, field, fmt, gettext_noop, h, link, localInputValue, scale, screen, when, withOffset } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
 import { cached, emergencyScreen } from "./screens.js";
 import { barChart } from "./charts.js";
@@ -64,7 +64,7 @@ async function fillList(box, vocab) {
     const e = q.body;
     items.push(h("li", { class: `entry entry-${q.state}` },
       h("div", { class: "entry-main" },
-        h("strong", {}, fmt("Intensity %(n)s/10", { n: e.peak_intensity })), " · ", when(e.started_at),
+        h("strong", {}, fmt(_("Intensity %(n)s/10"), { n: e.peak_intensity })), " · ", when(e.started_at),
         h("div", { class: "muted" }, (e.triggers || []).map((c) => labelOf(vocab.triggers, c)).join(", "))),
       q.state === "rejected"
         ? h("div", {}, h("span", { class: "badge badge-error" }, _("Not accepted")), " ",
@@ -76,7 +76,7 @@ async function fillList(box, vocab) {
     if (queued.some((q) => q.client_id === e.client_id)) continue;
     items.push(h("li", { class: "entry" },
       h("a", { href: `#/diary/${e.id}`, class: "entry-link" },
-        h("strong", {}, fmt("Intensity %(n)s/10", { n: e.peak_intensity })), " · ", when(e.started_at),
+        h("strong", {}, fmt(_("Intensity %(n)s/10"), { n: e.peak_intensity })), " · ", when(e.started_at),
         h("div", { class: "muted" }, e.triggers.map((c) => labelOf(vocab.triggers, c)).join(", ") || _("No trigger noted")))));
   }
   box.replaceChildren(
@@ -116,7 +116,7 @@ export async function form(id = null) {
     const level = flagUrgency(picked);
     const clinic = clinicOf(await profile());
     flagWarning.replaceChildren(level ? alertBox(level === "emergency"
-      ? fmt("This needs help now: call %(number)s. Save this entry and follow the advice.", { number: clinic.emergency_number || _("your emergency number") })
+      ? fmt(_("This needs help now: call %(number)s. Save this entry and follow the advice."), { number: clinic.emergency_number || _("your emergency number") })
       : _("This needs to be seen today. Save this entry and follow the advice."), "error") : "");
   });
   const status = h("div", { "aria-live": "polite" });
@@ -193,9 +193,9 @@ export async function advice(clientId) {
   screen(_("Get seen today"),
     h("div", { class: "card card-urgent" },
       h("p", { class: "lead" }, _("You ticked a sign that needs a doctor to see you today.")),
-      h("p", {}, clinic.urgent_route ? fmt("For advice today, %(route)s.", { route: clinic.urgent_route }) : _("Contact an urgent care service or your doctor today.")),
-      clinic.phone ? h("a", { class: "btn btn-primary", href: `tel:${clinic.phone.replace(/[^\d+]/g, "")}` }, fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
-      clinic.emergency_number ? h("p", {}, fmt("If it gets worse quickly, call %(number)s.", { number: clinic.emergency_number })) : null),
+      h("p", {}, clinic.urgent_route ? fmt(_("For advice today, %(route)s."), { route: clinic.urgent_route }) : _("Contact an urgent care service or your doctor today.")),
+      clinic.phone ? h("a", { class: "btn btn-primary", href: `tel:${clinic.phone.replace(/[^\d+]/g, "")}` }, fmt(_("Call %(clinic)s: %(phone)s"), { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
+      clinic.emergency_number ? h("p", {}, fmt(_("If it gets worse quickly, call %(number)s."), { number: clinic.emergency_number })) : null),
     h("p", {}, _("Your entry is saved and your physiotherapist will be told as soon as your phone is online.")),
     link(_("Back to my diary"), "#/diary", "btn"));
   drain();
@@ -210,7 +210,7 @@ export async function summary() {
     h("div", { class: "card stats" },
       h("p", {}, h("strong", { class: "stat" }, String(data.episodes)), " ", _("episodes in the last 30 days")),
       data.mean_intensity !== null ? h("p", {}, h("strong", { class: "stat" }, String(Math.round(data.mean_intensity * 10) / 10)), " ", _("average intensity (0-10)")) : null,
-      data.previous ? h("p", { class: "muted" }, fmt("The 30 days before: %(n)s episodes.", { n: data.previous.episodes })) : null),
+      data.previous ? h("p", { class: "muted" }, fmt(_("The 30 days before: %(n)s episodes."), { n: data.previous.episodes })) : null),
   ];
   if (data.triggers.length) {
     parts.push(barChart(_("What set them off"), data.triggers.map((t) => ({ label: labelOf(vocab.triggers, t.code), value: t.count }))));
@@ -218,7 +218,10 @@ export async function summary() {
   if (data.relief.length) {
     parts.push(barChart(_("What helped (times with good relief)"), data.relief.map((r) => ({ label: labelOf(vocab.relief_methods, r.method), value: r.good }))));
   }
-  const days = { Mon: "Mon", Tue: "Tue", Wed: "Wed", Thu: "Thu", Fri: "Fri", Sat: "Sat", Sun: "Sun" };
+  const days = {
+    Mon: gettext_noop("Mon"), Tue: gettext_noop("Tue"), Wed: gettext_noop("Wed"), Thu: gettext_noop("Thu"),
+    Fri: gettext_noop("Fri"), Sat: gettext_noop("Sat"), Sun: gettext_noop("Sun"),
+  };
   parts.push(barChart(_("By day of the week"), data.by_weekday.map((d) => ({ label: _(days[d.weekday] || d.weekday), value: d.episodes }))));
   if (!data.episodes) parts.push(h("p", {}, _("No episodes in the last 30 days.")));
   screen(_("My spasm charts"), parts);

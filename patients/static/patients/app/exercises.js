@@ -9,12 +9,12 @@ import { barChart } from "./charts.js";
 
 function dosage(d) {
   const parts = [];
-  if (d.sets && d.reps) parts.push(fmt("%(sets)s sets of %(reps)s", { sets: d.sets, reps: d.reps }));
-  else if (d.reps) parts.push(fmt("%(reps)s times", { reps: d.reps }));
-  if (d.hold_seconds) parts.push(fmt("hold %(s)s seconds", { s: d.hold_seconds }));
-  if (d.duration_minutes) parts.push(fmt("%(m)s minutes", { m: d.duration_minutes }));
-  parts.push(d.times_per_day === 1 ? _("once a day") : fmt("%(n)s times a day", { n: d.times_per_day }));
-  if (d.days_per_week < 7) parts.push(fmt("%(n)s days a week", { n: d.days_per_week }));
+  if (d.sets && d.reps) parts.push(fmt(_("%(sets)s sets of %(reps)s"), { sets: d.sets, reps: d.reps }));
+  else if (d.reps) parts.push(fmt(_("%(reps)s times"), { reps: d.reps }));
+  if (d.hold_seconds) parts.push(fmt(_("hold %(s)s seconds"), { s: d.hold_seconds }));
+  if (d.duration_minutes) parts.push(fmt(_("%(m)s minutes"), { m: d.duration_minutes }));
+  parts.push(d.times_per_day === 1 ? _("once a day") : fmt(_("%(n)s times a day"), { n: d.times_per_day }));
+  if (d.days_per_week < 7) parts.push(fmt(_("%(n)s days a week"), { n: d.days_per_week }));
   return parts.join(", ");
 }
 
@@ -52,14 +52,14 @@ export async function today() {
     return h("li", { class: "card exercise" },
       h("h2", {}, ex.name),
       item ? h("p", { class: "dosage" }, dosage(item.dosage)) : null,
-      h("p", { class: "muted" }, fmt("%(n)s still to do today", { n: d.remaining_today })),
+      h("p", { class: "muted" }, fmt(_("%(n)s still to do today"), { n: d.remaining_today })),
       ex.purpose ? h("p", {}, ex.purpose) : null,
       ex.steps && ex.steps.length ? h("details", {}, h("summary", {}, _("How to do it")), h("ol", {}, ex.steps.map((s) => h("li", {}, s)))) : null,
       ex.cautions ? h("p", { class: "caution" }, ex.cautions) : null,
       item && item.notes ? h("p", {}, h("strong", {}, _("From your physiotherapist: ")), item.notes) : null);
   });
   screen(_("Today's exercises"),
-    queued.length ? alertBox(fmt("%(n)s sessions waiting to be sent.", { n: queued.length }), "info") : null,
+    queued.length ? alertBox(fmt(_("%(n)s sessions waiting to be sent."), { n: queued.length }), "info") : null,
     due.length ? link(_("Log a session"), "#/exercises/log", "btn btn-primary btn-big") : alertBox(_("All done for today. Well done."), "success"),
     h("ul", { class: "plain" }, cards),
     prog.notes ? h("div", { class: "card" }, h("h2", {}, _("Notes")), h("p", {}, prog.notes)) : null,

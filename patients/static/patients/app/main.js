@@ -2,7 +2,7 @@
 import { api, ApiError, OfflineError, SignedOut, acceptInvitation, hasSession, invitationInfo, signIn, signOut } from "./api.js";
 import { kv } from "./store.js";
 import { drain, onChange, waiting } from "./sync.js";
-import { _, alertBox, button, field, fmt, h, link, screen, showFieldError } from "./ui.js";
+import { _, alertBox, button, field, fmt, gettext_noop, h, link, screen, showFieldError } from "./ui.js";
 import * as screens from "./screens.js";
 import * as diary from "./diary.js";
 import * as exercises from "./exercises.js";
@@ -62,10 +62,10 @@ export function clinicOf(me) {
 // --- chrome ----------------------------------------------------------------------------------
 
 const NAV = [
-  ["#/home", "Today"],
-  ["#/diary", "Diary"],
-  ["#/exercises", "Exercises"],
-  ["#/more", "More"],
+  ["#/home", gettext_noop("Today")],
+  ["#/diary", gettext_noop("Diary")],
+  ["#/exercises", gettext_noop("Exercises")],
+  ["#/more", gettext_noop("More")],
 ];
 
 async function renderChrome() {
@@ -96,8 +96,8 @@ async function renderQueueBadge() {
   box.replaceChildren();
   box.hidden = !items.length && navigator.onLine;
   if (!navigator.onLine) box.append(h("span", {}, _("Offline: what you record is kept on this phone.")), " ");
-  if (pending) box.append(h("span", {}, fmt("%(n)s waiting to be sent", { n: pending })), " ");
-  if (rejected) box.append(h("a", { href: "#/diary" }, fmt("%(n)s not accepted: please check", { n: rejected })));
+  if (pending) box.append(h("span", {}, fmt(_("%(n)s waiting to be sent"), { n: pending })), " ");
+  if (rejected) box.append(h("a", { href: "#/diary" }, fmt(_("%(n)s not accepted: please check"), { n: rejected })));
 }
 
 // --- sign in, invitation, sign out -------------------------------------------------------------
@@ -175,8 +175,8 @@ async function invitationScreen() {
       else status.replaceChildren(alertBox(problem(e)));
     }
   });
-  screen(fmt("Welcome, %(name)s", { name: who.first_name }),
-    h("p", {}, fmt("%(clinic)s invited you to their app. You will sign in with %(email)s.", { clinic: who.clinic_name, email: who.email })),
+  screen(fmt(_("Welcome, %(name)s"), { name: who.first_name }),
+    h("p", {}, fmt(_("%(clinic)s invited you to their app. You will sign in with %(email)s."), { clinic: who.clinic_name, email: who.email })),
     form);
 }
 
@@ -185,7 +185,7 @@ async function signOutScreen() {
   const pending = items.length;
   screen(_("Sign out"),
     h("p", {}, _("Signing out removes your diary, exercises and everything else of yours from this phone. Your clinic keeps your record.")),
-    pending ? alertBox(fmt("%(n)s entries have not been sent yet. If you sign out now they are lost. Connect to the internet first to keep them.", { n: pending }), "warning") : null,
+    pending ? alertBox(fmt(_("%(n)s entries have not been sent yet. If you sign out now they are lost. Connect to the internet first to keep them."), { n: pending }), "warning") : null,
     button(_("Sign out and remove my data from this phone"), async () => {
       await signOut();
       await renderChrome();

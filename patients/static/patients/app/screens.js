@@ -2,20 +2,20 @@
 import { api, ApiError, OfflineError, download } from "./api.js";
 import { kv, uuid } from "./store.js";
 import { waiting } from "./sync.js";
-import { _, alertBox, button, field, fmt, h, link, message as safety, scale, screen, showFieldError, when } from "./ui.js";
+import { _, alertBox, button, field, fmt, gettext_noop, h, link, message as safety, scale, screen, showFieldError, when } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
 import { barChart } from "./charts.js";
 
 const GROUP_TITLES = {
-  about_you: "About you",
-  this_episode: "This episode of back pain",
-  bladder_bowel_sensation: "Bladder, bowel and sensation",
-  legs: "Your legs",
-  general_health: "General health",
-  heart_and_breathing: "Heart and breathing",
-  inflammatory_features: "Stiffness and other joints",
+  about_you: gettext_noop("About you"),
+  this_episode: gettext_noop("This episode of back pain"),
+  bladder_bowel_sensation: gettext_noop("Bladder, bowel and sensation"),
+  legs: gettext_noop("Your legs"),
+  general_health: gettext_noop("General health"),
+  heart_and_breathing: gettext_noop("Heart and breathing"),
+  inflammatory_features: gettext_noop("Stiffness and other joints"),
 };
-const CHOICE_LABELS = { male: "Male", female: "Female", sudden: "Suddenly", gradual: "Gradually" };
+const CHOICE_LABELS = { male: gettext_noop("Male"), female: gettext_noop("Female"), sudden: gettext_noop("Suddenly"), gradual: gettext_noop("Gradually") };
 
 // Fresh from the API when online, else the copy kept on the device.
 export async function cached(key, path) {
@@ -48,8 +48,8 @@ export async function home() {
   ];
   const extra = h("div", { "aria-live": "polite" });
   body.push(extra);
-  if (items.length) body.splice(2, 0, alertBox(fmt("%(n)s entries waiting to be sent.", { n: items.length }), "info"));
-  screen(name ? fmt("Hello, %(name)s", { name }) : _("Today"), body);
+  if (items.length) body.splice(2, 0, alertBox(fmt(_("%(n)s entries waiting to be sent."), { n: items.length }), "info"));
+  screen(name ? fmt(_("Hello, %(name)s"), { name }) : _("Today"), body);
   try {
     const [intakes, due] = await Promise.all([
       cached("intakes", "intakes/?page_size=1"), cached("reassessmentDue", "reassessments/due/"),
@@ -60,7 +60,7 @@ export async function home() {
         link(_("Answer the questions"), "#/screening", "btn btn-primary")));
     }
     if (due.due_weeks) {
-      extra.append(h("div", { class: "card" }, h("h2", {}, fmt("Your %(weeks)s-week progress check", { weeks: due.due_weeks })),
+      extra.append(h("div", { class: "card" }, h("h2", {}, fmt(_("Your %(weeks)s-week progress check"), { weeks: due.due_weeks })),
         h("p", {}, _("One question about your pain, so you and your physiotherapist can see the change.")),
         link(_("Do the progress check"), "#/progress-check", "btn btn-primary")));
     }
@@ -159,7 +159,7 @@ export async function screening() {
   const show = (i) => {
     step = i;
     sections.forEach((sec, j) => { sec.hidden = j !== i; });
-    progress.textContent = fmt("Part %(n)s of %(total)s", { n: i + 1, total: sections.length });
+    progress.textContent = fmt(_("Part %(n)s of %(total)s"), { n: i + 1, total: sections.length });
     next.textContent = i === sections.length - 1 ? _("Send my answers") : _("Next");
     back.hidden = i === 0;
     status.replaceChildren();
@@ -231,8 +231,8 @@ function urgentCard(assessment, clinic) {
   return h("div", { class: "card card-urgent" },
     h("h2", {}, _("See a doctor today")),
     safety(assessment.safety_message),
-    clinic.urgent_route ? h("p", {}, fmt("For advice today, %(route)s.", { route: clinic.urgent_route })) : null,
-    clinic.phone ? link(fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name, phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn btn-primary") : null);
+    clinic.urgent_route ? h("p", {}, fmt(_("For advice today, %(route)s."), { route: clinic.urgent_route })) : null,
+    clinic.phone ? link(fmt(_("Call %(clinic)s: %(phone)s"), { clinic: clinic.name, phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn btn-primary") : null);
 }
 
 export function emergencyScreen(message, clinic, { heading } = {}) {
@@ -240,13 +240,13 @@ export function emergencyScreen(message, clinic, { heading } = {}) {
   const number = clinic.emergency_number || "";
   const main = screen(heading || _("Get help now"),
     h("p", { class: "emergency-lead" }, number
-      ? fmt("Call %(number)s now, or have someone take you to the emergency department.", { number })
+      ? fmt(_("Call %(number)s now, or have someone take you to the emergency department."), { number })
       : _("Call your emergency number now, or have someone take you to the emergency department.")),
-    number ? h("a", { class: "btn btn-emergency", href: `tel:${number}` }, fmt("Call %(number)s", { number })) : null,
+    number ? h("a", { class: "btn btn-emergency", href: `tel:${number}` }, fmt(_("Call %(number)s"), { number })) : null,
     message ? safety(message) : null,
     h("p", {}, _("Do not wait for your clinic to call you back. Your physiotherapist has been alerted as well.")),
     clinic.phone ? h("a", { class: "btn btn-light", href: `tel:${clinic.phone.replace(/[^\d+]/g, "")}` },
-      fmt("Call %(clinic)s: %(phone)s", { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
+      fmt(_("Call %(clinic)s: %(phone)s"), { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
     button(_("I have read this"), () => { document.body.classList.remove("emergency-mode"); location.hash = "#/home"; }, "btn btn-light"));
   main.classList.add("emergency");
   window.addEventListener("hashchange", () => { document.body.classList.remove("emergency-mode"); main.classList.remove("emergency"); }, { once: true });
@@ -276,7 +276,7 @@ export async function progressCheck() {
   if (!due.due_weeks) {
     screen(_("Progress check"),
       h("p", {}, due.next_opens_on
-        ? fmt("Your next progress check opens on %(date)s.", { date: new Date(due.next_opens_on).toLocaleDateString() })
+        ? fmt(_("Your next progress check opens on %(date)s."), { date: new Date(due.next_opens_on).toLocaleDateString() })
         : _("There is no progress check to do now.")),
       link(_("Back to Today"), "#/home", "btn"));
     return;
@@ -294,14 +294,14 @@ export async function progressCheck() {
       await kv.del("reassessmentDue");
       const nrs = data.comparison && data.comparison.nrs;
       screen(_("Thank you"),
-        nrs ? h("p", { class: "lead" }, fmt("At your first screening your pain was %(before)s out of 10; today it is %(after)s.", { before: nrs.baseline, after: nrs.followup })) : null,
+        nrs ? h("p", { class: "lead" }, fmt(_("At your first screening your pain was %(before)s out of 10; today it is %(after)s."), { before: nrs.baseline, after: nrs.followup })) : null,
         h("p", {}, _("Your physiotherapist will see this at your next contact.")),
         link(_("Back to Today"), "#/home", "btn btn-primary"));
     } catch (e) {
       status.replaceChildren(alertBox(problem(e)));
     }
   });
-  screen(fmt("Your %(weeks)s-week progress check", { weeks: due.due_weeks }), form);
+  screen(fmt(_("Your %(weeks)s-week progress check"), { weeks: due.due_weeks }), form);
 }
 
 export async function myProgress() {
@@ -309,7 +309,7 @@ export async function myProgress() {
   const parts = [];
   const series = data.pain || data.nrs || data.points || [];
   if (Array.isArray(series) && series.length) {
-    parts.push(barChart(_("Pain over time (0-10)"), series.map((p) => ({ label: p.label || (p.weeks !== undefined ? fmt("%(w)s wk", { w: p.weeks }) : when(p.at || p.date)), value: p.value ?? p.pain_nrs ?? 0 })), 10));
+    parts.push(barChart(_("Pain over time (0-10)"), series.map((p) => ({ label: p.label || (p.weeks !== undefined ? fmt(_("%(w)s wk"), { w: p.weeks }) : when(p.at || p.date)), value: p.value ?? p.pain_nrs ?? 0 })), 10));
   }
   parts.push(h("pre", { class: "raw" }, JSON.stringify(data, null, 2)));
   screen(_("My progress"), parts);
@@ -318,10 +318,10 @@ export async function myProgress() {
 // --- preferences --------------------------------------------------------------------------------
 
 const KIND_LABELS = {
-  intake_checkin: "A check-in two days after my screening",
-  episode_check: "A check the morning after a bad spasm",
-  adherence_nudge: "A nudge when I have not exercised for a few days",
-  reassessment_due: "Reminders for my progress checks",
+  intake_checkin: gettext_noop("A check-in two days after my screening"),
+  episode_check: gettext_noop("A check the morning after a bad spasm"),
+  adherence_nudge: gettext_noop("A nudge when I have not exercised for a few days"),
+  reassessment_due: gettext_noop("Reminders for my progress checks"),
 };
 
 export async function preferences() {
@@ -369,6 +369,15 @@ export async function preferences() {
   screen(_("Emails and quiet hours"), form);
 }
 
+// The access log's words (role, action, what was looked at), for translation.
+const ACCESS_WORDS = {
+  physiotherapist: gettext_noop("physiotherapist"), admin: gettext_noop("clinic admin"),
+  view: gettext_noop("viewed"), list: gettext_noop("listed"), create: gettext_noop("added"),
+  update: gettext_noop("changed"), delete: gettext_noop("deleted"), export: gettext_noop("exported"),
+  patient: gettext_noop("your profile"), episode: gettext_noop("your diary"), intake: gettext_noop("your screening"),
+  program: gettext_noop("your exercises"), note: gettext_noop("a note"), escalation: gettext_noop("an alert"),
+};
+
 // --- my data -------------------------------------------------------------------------------------
 
 export async function myData() {
@@ -383,7 +392,7 @@ export async function myData() {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
-      status.replaceChildren(alertBox(fmt("Downloaded %(name)s.", { name }), "success"));
+      status.replaceChildren(alertBox(fmt(_("Downloaded %(name)s."), { name }), "success"));
     } catch (e) {
       status.replaceChildren(alertBox(problem(e)));
     }
@@ -400,7 +409,7 @@ export async function myData() {
     const { data } = await api("me/access-log/?page_size=50");
     const rows = data.results || [];
     log.replaceChildren(rows.length
-      ? h("ul", { class: "list" }, rows.map((r) => h("li", {}, h("strong", {}, r.name), ` (${_(r.role)}) `, _(r.action), " ", _(r.data), h("br"), h("span", { class: "muted" }, when(r.at)))))
+      ? h("ul", { class: "list" }, rows.map((r) => h("li", {}, h("strong", {}, r.name), ` (${_(ACCESS_WORDS[r.role] || r.role)}) `, _(ACCESS_WORDS[r.action] || r.action), " ", _(ACCESS_WORDS[r.data] || r.data), h("br"), h("span", { class: "muted" }, when(r.at)))))
       : h("p", {}, _("No one at the clinic has opened your record yet.")));
   } catch (e) {
     log.replaceChildren(alertBox(problem(e), "info"));
@@ -413,19 +422,19 @@ export async function more() {
   const me = await profile();
   const clinic = clinicOf(me);
   const links = [
-    ["#/screening", "Screening questions"],
-    ["#/progress-check", "Progress check"],
-    ["#/exercises/adherence", "How I am keeping up"],
-    ["#/diary/summary", "My spasm charts"],
-    ["#/preferences", "Emails and quiet hours"],
-    ["#/my-data", "My data"],
+    ["#/screening", gettext_noop("Screening questions")],
+    ["#/progress-check", gettext_noop("Progress check")],
+    ["#/exercises/adherence", gettext_noop("How I am keeping up")],
+    ["#/diary/summary", gettext_noop("My spasm charts")],
+    ["#/preferences", gettext_noop("Emails and quiet hours")],
+    ["#/my-data", gettext_noop("My data")],
   ];
-  if (await kv.get("hasProgress")) links.splice(2, 0, ["#/my-progress", "My progress"]);
+  if (await kv.get("hasProgress")) links.splice(2, 0, ["#/my-progress", gettext_noop("My progress")]);
   screen(_("More"),
     h("ul", { class: "menu" }, links.map(([href, label]) => h("li", {}, link(_(label), href, "menu-item")))),
     clinic.name ? h("div", { class: "card" }, h("h2", {}, clinic.name),
       clinic.address ? h("p", {}, clinic.address) : null,
-      clinic.phone ? link(fmt("Call %(phone)s", { phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn") : null) : null,
-    me ? h("p", { class: "muted" }, fmt("Signed in as %(email)s", { email: me.email })) : null,
+      clinic.phone ? link(fmt(_("Call %(phone)s"), { phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn") : null) : null,
+    me ? h("p", { class: "muted" }, fmt(_("Signed in as %(email)s"), { email: me.email })) : null,
     link(_("Sign out"), "#/signout", "btn btn-danger"));
 }

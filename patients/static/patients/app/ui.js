@@ -1,7 +1,10 @@
 // Small DOM helpers: elements are built, never parsed from strings holding data.
+// Strings go through Django's JavaScriptCatalog (djangojs domain, /app/jsi18n/<lang>/).
+// makemessages finds _("..."), ngettext(...) and gettext_noop("...") in these files.
 export const _ = (s) => (window.gettext ? window.gettext(s) : s);
-export const fmt = (s, values) =>
-  (window.interpolate ? window.interpolate(_(s), values, true) : _(s).replace(/%\((\w+)\)s/g, (m, k) => values[k]));
+export const gettext_noop = (s) => s;
+export const fmt = (translated, values) =>
+  String(translated).replace(/%\((\w+)\)s/g, (m, k) => (k in values ? values[k] : m));
 export const ngettext = (one, many, n) =>
   (window.ngettext ? window.ngettext(one, many, n) : n === 1 ? one : many);
 
