@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -221,6 +222,12 @@ class PatientFhirExportView(PatientExportView):
 
 
 class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=[("", "The clinic's language"), *settings.LANGUAGES],
+        allow_blank=True,
+        required=False,
+        help_text="Emails, pages and API answers in this language; empty: the clinic's.",
+    )
     muted_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(KINDS)), max_length=len(KINDS)
     )
@@ -229,7 +236,9 @@ class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
 
     class Meta:
         model = Patient
-        fields = ("email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end")
+        fields = (
+            "language", "email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end",
+        )  # fmt: skip
 
 
 @extend_schema(tags=["me"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.request import Request
@@ -20,7 +21,6 @@ from patients.models import Patient
 from .. import selectors, sessions
 from ..models import ExerciseSession
 from .log_serializers import (
-    SAFETY_NOTE,
     AdherenceQuerySerializer,
     AdherenceSerializer,
     PatientItemSerializer,
@@ -28,6 +28,7 @@ from .log_serializers import (
     SessionInputSerializer,
     SessionSerializer,
     adherence_data,
+    safety_note,
 )
 
 
@@ -75,7 +76,7 @@ class OwnProgramView(generics.GenericAPIView):
         patient: Patient = request.user.patient  # type: ignore[union-attr]
         program = selectors.active_program(patient)
         if program is None or program.current_revision is None:
-            raise NoProgram("You have no exercise program yet.")
+            raise NoProgram(gettext("You have no exercise program yet."))
         program.patient = patient
         revision = program.current_revision
         today, due = selectors.today_for_patient(program)
@@ -111,7 +112,7 @@ class OwnProgramView(generics.GenericAPIView):
                     for d in due
                     if d.remaining_today
                 ],
-                "safety_note": SAFETY_NOTE,
+                "safety_note": safety_note(patient.clinic),
             }
         )
 
