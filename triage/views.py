@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from clinic import audit, dashboard
 from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
+from clinic.forms import error_summary
 
 from . import selectors, services
 from .forms import IntakeForm, ResolveForm, ReviewForm
@@ -97,7 +98,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """A screening questionnaire taken by a clinician (on the phone, in the room)."""
     patient = dashboard.load_patient(request, patient_pk)
-    form = IntakeForm(request.POST if request.method == "POST" else None)
+    form = IntakeForm(request.POST if request.method == "POST" else None, age=patient.age)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -122,10 +123,14 @@ def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
                     f"{result.clinician_summary}",
                 )
                 return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
-        messages.error(request, "The intake was not recorded: see the questions marked below.")
     return render(
         request,
         "triage/intake_form.html",
-        {"form": form, "patient": patient, "nav": "patients"},
+        {
+            "form": form,
+            "errors": error_summary(form, form.error_anchors()) if form.is_bound else [],
+            "patient": patient,
+            "nav": "patients",
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
