@@ -99,30 +99,29 @@ def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """A screening questionnaire taken by a clinician (on the phone, in the room)."""
     patient = dashboard.load_patient(request, patient_pk)
     form = IntakeForm(request.POST if request.method == "POST" else None, age=patient.age)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.intake_submit(
-                    patient=patient,
-                    submitted_by=request.user,  # type: ignore[arg-type]
-                    answers=data["answers"],
-                    start_back=data["start_back"],
-                    oswestry=data["oswestry"],
-                    description=data["description"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                audit.record(request, action=audit.Action.CREATE, patients=[patient],
-                             object_type="intake", object_ids=[recorded.pk])  # fmt: skip
-                result = recorded.assessment
-                messages.success(
-                    request,
-                    f"Intake recorded: {result.get_urgency_display().upper()}. "
-                    f"{result.clinician_summary}",
-                )
-                return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.intake_submit(
+                patient=patient,
+                submitted_by=request.user,  # type: ignore[arg-type]
+                answers=data["answers"],
+                start_back=data["start_back"],
+                oswestry=data["oswestry"],
+                description=data["description"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                         object_type="intake", object_ids=[recorded.pk])  # fmt: skip
+            result = recorded.assessment
+            messages.success(
+                request,
+                f"Intake recorded: {result.get_urgency_display().upper()}. "
+                f"{result.clinician_summary}",
+            )
+            return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
     return render(
         request,
         "triage/intake_form.html",
