@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from .countries import country_choices
 from .models import Clinic, Membership
 
 
@@ -16,6 +18,28 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ClinicSettingsForm(forms.Form):
+    country = forms.ChoiceField(
+        choices=country_choices(),
+        help_text="Decides the emergency number and the urgent-care route every safety "
+        "message gives your patients.",
+    )
+    emergency_number_override = forms.CharField(
+        label="Emergency number",
+        required=False,
+        max_length=20,
+        help_text="Leave blank to use the country's.",
+    )
+    urgent_service_override = forms.CharField(
+        label="Urgent, not emergency, service (with its number)",
+        required=False,
+        max_length=120,
+        help_text="Leave blank to use the country's.",
+    )
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        label="Patients' language",
+        help_text="Emails and pages to patients who have not chosen a language.",
+    )
     emergency_realert_minutes = forms.IntegerField(
         label="Alert again about an unacknowledged emergency after (minutes)",
         min_value=1,
@@ -58,6 +82,10 @@ class ClinicSettingsForm(forms.Form):
         ]
         self.fields["followup_kinds"].choices = list(followup_kinds.items())  # type: ignore[attr-defined]
         self.initial.update(
+            country=clinic.country,
+            emergency_number_override=clinic.emergency_number_override,
+            urgent_service_override=clinic.urgent_service_override,
+            language=clinic.language,
             emergency_realert_minutes=clinic.emergency_realert_minutes,
             urgent_realert_minutes=clinic.urgent_realert_minutes,
             escalation_contacts=[m.pk for m in self.members if m.escalation_contact],

@@ -29,6 +29,7 @@ dashboard = (
         path("patients/<int:pk>/edit/", patient_views.patient_edit, name="patient-edit"),
         path("patients/<int:pk>/notes/", patient_views.note_add, name="note-add"),
         path("patients/<int:pk>/invite/", patient_views.invitation_send, name="invite"),
+        path("replies/<int:pk>/seen/", patient_views.reply_seen, name="reply-seen"),
         path("clinic/switch/", clinic_views.clinic_switch, name="clinic-switch"),
         path("clinic/settings/", clinic_views.clinic_settings, name="clinic-settings"),
     ],

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from clinic import audit, dashboard
-from clinic.dashboard import clinician_required, scope_of
+from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
 from clinic.forms import error_summary
 
@@ -187,6 +187,25 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Invitation to the app sent to {patient.email}.")
     return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#profile")
+
+
+@clinician_required
+@require_POST
+def reply_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician has seen a "worse" follow-up reply: it leaves Today."""
+    scope = scope_of(request)
+    reply = (
+        FollowUpReply.objects.filter(patient__clinic=scope.clinic, pk=pk)
+        .select_related("patient")
+        .first()
+    )
+    if reply is None:
+        raise Http404("No such reply.")
+    audit.record(request, action=audit.Action.UPDATE, patients=[reply.patient],
+                 object_type="followup_reply", object_ids=[reply.pk])  # fmt: skip
+    followups.reply_mark_seen(reply=reply, user=request.user)
+    messages.success(request, f"The “worse” reply from {reply.patient.full_name} is marked seen.")
+    return redirect(safe_next(request, reverse("dashboard:patient", args=[reply.patient_id])))
 
 
 def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:

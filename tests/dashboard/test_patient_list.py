@@ -32,7 +32,7 @@ def test_the_list_shows_this_clinics_patients_with_their_status_chips(physio_pag
     page = physio_page.get(URL).content.decode()
     assert world.foreign_patient.last_name not in page
     mine = row(page, world.patient)
-    assert "Emergency · alert open" in mine and "chip-danger" in mine
+    assert "Emergency · alert open" in mine and "chip-emergency" in mine
     assert "Episode 1 d ago" in mine
     assert "100%" in row(page, world.other_patient)
     for label in ("Latest urgency", "Adherence", "Last episode"):
