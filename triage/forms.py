@@ -31,7 +31,8 @@ GROUP_TITLES = {
 # Sections with no required question start folded: the page fits a tablet.
 OPTIONAL_GROUPS = {"inflammatory_features"}
 YES_NO = [("yes", "Yes"), ("no", "No")]
-UNANSWERED = "Answer yes or no: a red-flag question left blank is never read as no."
+UNANSWERED = "Not answered: ask, then tick yes or no."
+UNANSWERED_WHY = "A red-flag question left blank is never read as no."
 
 
 def _field(spec: FieldSpec) -> forms.Field:

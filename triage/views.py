@@ -16,7 +16,7 @@ from clinic.errors import DomainError
 from clinic.forms import error_summary
 
 from . import selectors, services
-from .forms import IntakeForm, ResolveForm, ReviewForm
+from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
 
 HISTORY_LIMIT = 50
@@ -158,7 +158,15 @@ def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "triage/intake_form.html",
         {
             "form": form,
-            "errors": error_summary(form, form.error_anchors()) if form.is_bound else [],
+            "errors": [
+                (href, text.replace(f": {UNANSWERED}", ": not answered"))
+                for href, text in error_summary(form, form.error_anchors())
+            ]
+            if form.is_bound
+            else [],
+            "errors_intro": UNANSWERED_WHY
+            if any(UNANSWERED in e for f in form.errors.values() for e in f)
+            else "",
             "patient": patient,
             "nav": "patients",
         },

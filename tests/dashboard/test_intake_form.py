@@ -34,7 +34,8 @@ def test_unanswered_red_flag_questions_are_refused_and_named(physio_page, world)
     page = response.content.decode()
     assert response.status_code == 400
     assert "There are 2 problems" in page
-    assert "Answer yes or no: a red-flag question left blank is never read as no." in page
+    assert "A red-flag question left blank is never read as no." in page
+    assert "Not answered: ask, then tick yes or no." in page
     assert "Ensure this value is less than or equal to 10." in page
     assert not Intake.objects.exists()
 
