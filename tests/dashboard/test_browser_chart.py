@@ -44,7 +44,8 @@ def axe_violations(page) -> list[dict]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     return page.evaluate(
-        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+        "async (tags) => {"
+        " const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }",
         AXE_TAGS,
