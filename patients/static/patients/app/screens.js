@@ -4,7 +4,6 @@ import { kv, uuid } from "./store.js";
 import { waiting } from "./sync.js";
 import { _, alertBox, button, field, fmt, gettext_noop, h, link, message as safety, scale, screen, showFieldError, when } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
-import { barChart } from "./charts.js";
 
 const GROUP_TITLES = {
   about_you: gettext_noop("About you"),
@@ -304,17 +303,6 @@ export async function progressCheck() {
   screen(fmt(_("Your %(weeks)s-week progress check"), { weeks: due.due_weeks }), form);
 }
 
-export async function myProgress() {
-  const data = await cached("progress", "me/progress/");
-  const parts = [];
-  const series = data.pain || data.nrs || data.points || [];
-  if (Array.isArray(series) && series.length) {
-    parts.push(barChart(_("Pain over time (0-10)"), series.map((p) => ({ label: p.label || (p.weeks !== undefined ? fmt(_("%(w)s wk"), { w: p.weeks }) : when(p.at || p.date)), value: p.value ?? p.pain_nrs ?? 0 })), 10));
-  }
-  parts.push(h("pre", { class: "raw" }, JSON.stringify(data, null, 2)));
-  screen(_("My progress"), parts);
-}
-
 // --- preferences --------------------------------------------------------------------------------
 
 const KIND_LABELS = {
@@ -429,7 +417,6 @@ export async function more() {
     ["#/preferences", gettext_noop("Emails and quiet hours")],
     ["#/my-data", gettext_noop("My data")],
   ];
-  if (await kv.get("hasProgress")) links.splice(2, 0, ["#/my-progress", gettext_noop("My progress")]);
   screen(_("More"),
     h("ul", { class: "menu" }, links.map(([href, label]) => h("li", {}, link(_(label), href, "menu-item")))),
     clinic.name ? h("div", { class: "card" }, h("h2", {}, clinic.name),
