@@ -52,7 +52,7 @@ from .episode_serializers import (
 
 class VocabularyTermSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class EpisodeVocabularySerializer(serializers.Serializer):

@@ -50,9 +50,9 @@ def _usable(token: str) -> object:
     return invitation
 
 
-class InvitationThrottleMixin:
+class InvitationBaseView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list[type] = []  # a stale token in the app must not get in the way
+    authentication_classes = []  # a stale token in the app must not get in the way
     throttle_scope = "invitation"
 
 
@@ -62,7 +62,7 @@ class InvitationThrottleMixin:
     responses={200: InvitationSerializer},
     summary="Whom an invitation is for (the app shows it before the password is chosen)",
 )
-class InvitationView(InvitationThrottleMixin, APIView):
+class InvitationView(InvitationBaseView):
     def post(self, request: Request) -> Response:
         data = InvitationTokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -83,7 +83,7 @@ class InvitationView(InvitationThrottleMixin, APIView):
     responses={200: TokenPairSerializer},
     summary="Accept an invitation: set the password and sign in (a JWT pair, as a login)",
 )
-class InvitationAcceptView(InvitationThrottleMixin, APIView):
+class InvitationAcceptView(InvitationBaseView):
     def post(self, request: Request) -> Response:
         data = InvitationAcceptInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from clinic.idempotency import HEADER
 from patients.models import Episode
 from programs.models import ExerciseSession
 from tests.conftest import bearer
+from tests.factories import PASSWORD
 from triage.models import Escalation
 
 from .conftest import give_program
@@ -191,4 +192,25 @@ def test_an_emergency_screening_fills_the_screen_with_tap_to_call(world, phone):
     device.shot("17-emergency")
     escalations = Escalation.objects.filter(patient=world.patient)
     assert escalations.count() == 1 and escalations.get().assessment.urgency == "emergency"
+    device.check()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_spanish_speaking_patient_gets_the_app_in_spanish(world, phone):
+    world.patient.language = "es"
+    world.patient.save()
+    device = phone()
+    page = device.page
+    device.go()
+    page.get_by_label("Email").fill(world.patient_user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/app/#/home")
+    device.title("Hola")
+    assert page.evaluate("() => document.documentElement.lang") == "es"
+    assert page.locator("#nav").inner_text().split() == ["Hoy", "Diario", "Ejercicios", "Más"]
+    device.shot("18-spanish-today")
+    device.route("#/diary/new", "Anotar un espasmo")
+    assert "¿Qué lo desencadenó?" in page.locator("main").inner_text()
+    device.shot("19-spanish-episode-form")
     device.check()
