@@ -56,7 +56,9 @@ def test_accepting_an_invitation_in_the_app_signs_the_patient_in(anon_client, wo
     assert refreshed.status_code == 200
     # The password works for a normal sign-in too, and the link is spent.
     login = anon_client.post(
-        "/api/v1/auth/token/", {"email": "newcomer@example.net", "password": PASSWORD}, format="json"
+        "/api/v1/auth/token/",
+        {"email": "newcomer@example.net", "password": PASSWORD},
+        format="json",
     )
     assert login.status_code == 200
     assert PatientInvitation.objects.get(patient=newcomer).used_at is not None
@@ -66,9 +68,7 @@ def test_accepting_an_invitation_in_the_app_signs_the_patient_in(anon_client, wo
     assert anon_client.post(INFO, {"token": token}, format="json").status_code == 400
 
 
-def test_an_invitation_token_of_another_clinic_signs_in_only_its_own_patient(
-    anon_client, world
-):
+def test_an_invitation_token_of_another_clinic_signs_in_only_its_own_patient(anon_client, world):
     foreign = world.foreign_patient
     token = token_for(foreign, world.other_physio)
     pair = anon_client.post(ACCEPT, {"token": token, "password": PASSWORD}, format="json").json()
