@@ -69,10 +69,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.audit.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Patients' language on the API and their pages (a refused body included); the house
+    # language on the dashboard.
+    "clinic.middleware.LanguageMiddleware",
     "clinic.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Patients' language on the API and their pages; the house language on the dashboard.
-    "clinic.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
