@@ -32,6 +32,7 @@ MAX_KEY_LENGTH = 255
 
 PARAMETER = OpenApiParameter(
     HEADER,
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"\S"},
     location=OpenApiParameter.HEADER,
     required=False,
     description="A key of your choosing (e.g. a UUID) that makes retries of this POST safe: "

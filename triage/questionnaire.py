@@ -512,3 +512,75 @@ def form_definition() -> dict[str, Any]:
             "scores": [0, 1, 2, 3, 4, 5],
         },
     }
+
+
+# The same questions as a clinician asks or records them (the dashboard's intake form); the
+# meaning is the patient wording's, field by field. Age is not asked there: it comes from the
+# date of birth on the patient's record.
+CLINICIAN_QUESTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "age": "Age in whole years",
+        "sex": "Sex",
+        "onset": "Onset of this episode",
+        "duration_days": "Days since this episode started (0 = today)",
+        "trauma": "Does the patient report an injury before the pain started "
+        "(a fall, a knock, straining while lifting)?",
+        "major_trauma": "Was it high-energy trauma (road collision, fall from over 1 m or "
+        "more than 5 stairs, struck at speed)?",
+        "pain_nrs": "Pain now or at its worst in the last 24 hours (NRS 0-10)",
+        "night_pain": "Does the patient report constant night pain not eased by changing "
+        "position, or pain that stops them sleeping?",
+        "thoracic_pain": "Does the patient report thoracic pain (middle or upper back)?",
+        "fever": "Does the patient report fever, sweats, chills or rigors, or a temperature "
+        "of 38 °C or higher?",
+        "unexplained_weight_loss": "Does the patient report unexplained weight loss?",
+        "history_of_cancer": "Does the patient have a current or past cancer "
+        "(not non-melanoma skin cancer)?",
+        "iv_drug_use": "Does the patient inject drugs now or recently?",
+        "immunosuppressed": "Is the patient immunosuppressed (HIV, transplant medicines, "
+        "chemotherapy, biologics or other immunosuppressants)?",
+        "recent_infection_or_spinal_procedure": "In the last 3 months: a bacterial infection "
+        "(including a UTI), spinal surgery or a spinal injection?",
+        "steroid_use": "Has the patient taken systemic steroids for 3 months or longer?",
+        "osteoporosis": "Does the patient have osteoporosis, or a fragility fracture?",
+        "bladder_dysfunction": "Does the patient report new or worsening bladder disturbance "
+        "(hesitancy, poor stream, reduced sensation, incontinence or retention)?",
+        "bowel_dysfunction": "Does the patient report new bowel disturbance (faecal "
+        "incontinence, or reduced rectal or anal sensation)?",
+        "saddle_numbness": "Does the patient report saddle or perianal numbness or "
+        "paraesthesia, or altered sensation when wiping?",
+        "sexual_dysfunction": "Does the patient report new sexual dysfunction (erectile or "
+        "ejaculatory difficulty, or genital numbness)?",
+        "bilateral_leg_symptoms": "Does the patient report pain, numbness, paraesthesia or "
+        "weakness in both legs?",
+        "radiating_leg_pain": "Does the pain radiate below the knee?",
+        "leg_weakness": "Does the patient report leg weakness (foot drop or catching) that is "
+        "not getting worse?",
+        "progressive_leg_weakness": "Does the patient report leg weakness getting worse over "
+        "hours or days?",
+        "difficulty_walking": "Does the patient have new difficulty standing or walking from "
+        "weakness, numbness or unsteadiness (not pain alone)?",
+        "loss_of_consciousness": "Has the patient fainted or blacked out since the pain started?",
+        "pulsatile_abdominal_mass": "Does the patient report a pulsatile abdominal mass or "
+        "sensation?",
+        "abdominal_pain": "Does the patient report abdominal or groin pain as well as back pain?",
+        "rapid_heartbeat": "Does the patient report a racing or pounding heart?",
+        "low_blood_pressure": "Is the patient's blood pressure low (known or measured), or "
+        "have they collapsed?",
+        "dizziness": "Does the patient feel light-headed or faint?",
+        "chest_pain_or_breathlessness": "Does the patient report new chest pain, tightness "
+        "or breathlessness?",
+        "back_pain_onset_age": "Age when this back-pain problem first started",
+        "night_waking_second_half": "Do back symptoms wake the patient in the second half "
+        "of the night?",
+        "buttock_pain": "Does the patient report buttock pain?",
+        "improves_with_movement": "Do symptoms improve with movement or exercise?",
+        "improves_with_nsaids_48h": "Do symptoms clearly improve within 48 hours of an NSAID?",
+        "family_history_spa": "Does a first-degree relative have spondyloarthritis "
+        "(ankylosing spondylitis)?",
+        "arthritis_history": "Current or past arthritis in joints other than the spine?",
+        "enthesitis_history": "Current or past enthesitis (for example heel or Achilles)?",
+        "psoriasis": "Current or past psoriasis?",
+        "morning_stiffness_over_30min": "Morning stiffness lasting more than 30 minutes?",
+    }
+)

@@ -189,3 +189,12 @@ class OptionalEmailField(serializers.EmailField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
+
+
+class NoInputSerializer(StrictInputMixin, serializers.Serializer):
+    """The body of an action that takes none: nothing, or an empty JSON object."""
+
+
+def refuse_any_input(request: Any) -> None:
+    """For a POST that takes no body: a malformed or non-empty one is a 400, like anywhere."""
+    NoInputSerializer(data=request.data).is_valid(raise_exception=True)

@@ -40,7 +40,11 @@ from .episode_serializers import (
     episode_triage,
 )
 
-DAYS = OpenApiParameter("days", int, description="Window length in days (1-365), default 30")
+DAYS = OpenApiParameter(
+    "days",
+    {"type": "integer", "minimum": 1, "maximum": 365},
+    description="Window length in days (1-365), default 30",
+)
 
 
 def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:

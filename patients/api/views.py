@@ -16,7 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
-from clinic.api.serializers import RejectUnknownFieldsMixin, TimeOfDayField
+from clinic.api.serializers import (
+    NoInputSerializer,
+    RejectUnknownFieldsMixin,
+    TimeOfDayField,
+    refuse_any_input,
+)
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.models import PatientAccessEvent
 from clinic.selectors import is_clinic_admin
@@ -84,7 +89,7 @@ class PatientViewSet(
         return Response(PatientSerializer(patient).data)
 
     @extend_schema(
-        request=None,
+        request=NoInputSerializer,
         responses={
             202: inline_serializer("InvitationSent", {"expires_at": serializers.DateTimeField()})
         },
@@ -92,6 +97,7 @@ class PatientViewSet(
     )
     @action(detail=True, methods=["post"])
     def invitation(self, request: Request, pk: str | None = None) -> Response:
+        refuse_any_input(request)
         invitation = services.invitation_send(patient=self.get_object(), sent_by=request.user)  # type: ignore[arg-type]
         return Response({"expires_at": invitation.expires_at}, status=status.HTTP_202_ACCEPTED)
 

@@ -37,9 +37,15 @@ class NoProgram(DomainError):
     code = "no_program"
 
 
-WEEKS = OpenApiParameter("weeks", int, description="Weeks up to today (1-52, default 4)")
+WEEKS = OpenApiParameter(
+    "weeks",
+    {"type": "integer", "minimum": 1, "maximum": 52},
+    description="Weeks up to today (1-52, default 4)",
+)
 PROGRAM = OpenApiParameter(
-    "program", int, description="A program id; default: the active program, else the latest"
+    "program",
+    {"type": "integer", "minimum": 1, "maximum": 10**18 - 1},
+    description="A program id; default: the active program, else the latest",
 )
 
 

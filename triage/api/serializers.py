@@ -52,7 +52,7 @@ def _schema_field(spec: Any) -> serializers.Field:
     return serializers.IntegerField(min_value=spec.minimum, max_value=spec.maximum, **common)
 
 
-class IntakeInputSerializer(serializers.Serializer):
+class IntakeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """The intake questionnaire: every §0.1 field as a top-level key, plus the instruments.
 
     Booleans must be JSON true/false: a red-flag answer is never guessed from "yes" or 1.
