@@ -60,6 +60,8 @@ urlpatterns = [
         patient_views.followup_unsubscribe,
         name="followup-unsubscribe",
     ),
+    # The patient web app (a client of /api/v1/ like any mobile app).
+    path("app/", include("patients.app_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

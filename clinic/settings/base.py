@@ -203,6 +203,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "sync": env.str("THROTTLE_SYNC", default="120/hour"),
         "export": env.str("THROTTLE_EXPORT", default="30/hour"),
+        # Reading or accepting an invitation without a login: guessing tokens is pointless
+        # (256 bits), this only keeps a script from hammering the endpoint.
+        "invitation": env.str("THROTTLE_INVITATION", default="60/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
