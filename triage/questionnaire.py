@@ -34,10 +34,31 @@ GROUPS: tuple[str, ...] = (
     INFLAMMATORY_FEATURES,
 )
 
-REQUIRED = "This question must be answered."
-NOT_BOOL = "Must be true or false."
-NOT_INT = "Must be a whole number."
-NOT_TEXT = "Must be text."
+
+def _(text: str) -> str:
+    """Marks a reason for translation (makemessages reads it); the API translates it."""
+    return text
+
+
+class Reason(str):
+    """A reason in English that keeps its template and values, so the API can give it in the
+    patient's language (gettext(reason.template) % reason.values) without this module
+    importing Django."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Reason:
+        reason = super().__new__(cls, template % values if values else template)
+        reason.template = template
+        reason.values = values
+        return reason
+
+
+REQUIRED = Reason(_("This question must be answered."))
+NOT_BOOL = Reason(_("Must be true or false."))
+NOT_INT = Reason(_("Must be a whole number."))
+NOT_TEXT = Reason(_("Must be text."))
 
 
 @dataclass(frozen=True)
@@ -402,17 +423,27 @@ def _value_problem(spec: FieldSpec, value: Any) -> str | None:
     if spec.type == "choice":
         if not isinstance(value, str):
             return NOT_TEXT
-        return None if value in spec.choices else f"Must be one of: {', '.join(spec.choices)}."
+        if value in spec.choices:
+            return None
+        return Reason(_("Must be one of: %(choices)s."), choices=", ".join(spec.choices))
     # bool is a subclass of int; True is not an age.
     if not isinstance(value, int) or isinstance(value, bool):
         return NOT_INT
     if spec.minimum is not None and value < spec.minimum:
         if spec.maximum is None:
-            return f"Must be {spec.minimum} or more."
-        return f"Must be between {spec.minimum} and {spec.maximum}."
+            return Reason(_("Must be %(minimum)s or more."), minimum=spec.minimum)
+        return _between(spec)
     if spec.maximum is not None and value > spec.maximum:
-        return f"Must be between {spec.minimum} and {spec.maximum}."
+        return _between(spec)
     return None
+
+
+def _between(spec: FieldSpec) -> Reason:
+    return Reason(
+        _("Must be between %(minimum)s and %(maximum)s."),
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+    )
 
 
 def validate_values(data: Mapping[str, Any]) -> dict[str, str]:
@@ -436,7 +467,7 @@ def validate_values(data: Mapping[str, Any]) -> dict[str, str]:
         and isinstance(onset_age, int)
         and onset_age > age
     ):
-        problems["back_pain_onset_age"] = "Cannot be more than your current age."
+        problems["back_pain_onset_age"] = Reason(_("Cannot be more than your current age."))
     return problems
 
 
