@@ -87,6 +87,7 @@ def profile(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
         "patient": patient,
         "invitation": invitation,
         "muted": muted,
+        "just_registered": request.GET.get("new") == "1",
         "age": _age(patient.date_of_birth, timezone.localdate(timezone=patient.timezone)),
     }
 
