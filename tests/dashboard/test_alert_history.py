@@ -8,8 +8,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from django.utils import timezone
 import time_machine
+from django.utils import timezone
 
 from tests.triage.helpers import EMERGENCY, URGENT
 from triage.models import AssessmentReview, Escalation
