@@ -19,7 +19,23 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
-migrate: $(STAMP)
+# The translations (<app>/locale/*/LC_MESSAGES/django.po) are compiled here, never committed.
+# compilemessages and the catalogue test's makemessages need GNU gettext (Debian's package),
+# installed when missing as chromium is below.
+MSGFMT := /usr/bin/msgfmt
+$(MSGFMT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	else \
+	  echo "make: $(MSGFMT) is missing and this is not root: install Debian's gettext" \
+	    "package to compile the translations." >&2; exit 1; \
+	fi
+
+.PHONY: messages
+messages: $(STAMP) $(MSGFMT)
+	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "var/*" -v 0
+
+migrate: $(STAMP) messages
 	@mkdir -p var/broker/queue var/broker/control
 	$(PY) manage.py migrate --noinput
 
@@ -50,7 +66,7 @@ $(CHROMIUM):
 	    "skip (or fail with CLINIC_REQUIRE_SERVICES=1). Install Debian's chromium package." >&2; \
 	fi
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

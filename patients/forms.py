@@ -7,18 +7,21 @@ from zoneinfo import available_timezones
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.models import User
 
 
 class SetPasswordForm(forms.Form):
+    """The patient's own form (invitation page): its messages are translated."""
+
     password1 = forms.CharField(widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(widget=forms.PasswordInput, strip=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         return data
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.request import Request
@@ -69,7 +70,7 @@ class OwnProgramView(generics.GenericAPIView):
         patient: Patient = request.user.patient  # type: ignore[union-attr]
         program = selectors.active_program(patient)
         if program is None or program.current_revision is None:
-            raise NoProgram("You have no exercise program yet.")
+            raise NoProgram(gettext("You have no exercise program yet."))
         program.patient = patient
         revision = program.current_revision
         today, due = selectors.today_for_patient(program)
