@@ -38,11 +38,15 @@ class AnswerLine:
     value: str
     rules: tuple[FiredLine, ...] = ()
 
+    @property
+    def red_flag(self) -> bool:
+        return any(r.urgency != "routine" for r in self.rules)
+
 
 @dataclass(frozen=True)
 class ScreeningDetail:
     fired: tuple[FiredLine, ...]
-    yes: tuple[AnswerLine, ...]  # red-flag answers (with their rules) first, then other yeses
+    yes: tuple[AnswerLine, ...]  # answers behind a non-routine rule first, then other yeses
     values: tuple[AnswerLine, ...]  # age, onset, days, pain...
     no: tuple[AnswerLine, ...]
     unanswered: tuple[str, ...]
@@ -118,7 +122,7 @@ def explain(
         if FIELDS_BY_NAME[spec.name].type != "bool":
             values.append(line)
         elif value is True:
-            (flagged if line.rules else other_yes).append(line)
+            (flagged if line.red_flag else other_yes).append(line)
         else:
             no.append(line)
     return ScreeningDetail(

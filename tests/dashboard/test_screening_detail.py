@@ -51,7 +51,7 @@ def test_the_patient_page_shows_which_answers_raised_a_cauda_equina_alert(physio
 def test_the_patient_page_shows_the_patients_own_words(physio_page, world):
     cauda_equina_screening(world)
     page = page_of(physio_page, world.patient)
-    assert "In the patient’s words" in page
+    assert "In the patient\u2019s words" in page
     assert WORDS in page
 
 
@@ -122,3 +122,15 @@ def test_today_and_triage_show_plain_words_before_rule_ids(physio_page, world):
         page = text(physio_page.get(url).content.decode())
         assert "possible cauda equina syndrome" in page, url
         assert "cauda_equina" not in page and "Urgency: emergency" not in page, url
+
+
+def test_an_answer_behind_a_routine_rule_is_not_shown_as_a_red_flag(physio_page, world):
+    intake_submit(patient=world.patient, submitted_by=world.physio,
+                  answers=answers(radiating_leg_pain=True, chest_pain_or_breathlessness=True))  # fmt: skip
+    html = screening_panel(page_of(physio_page, world.patient))
+    chest = html.index('data-field="chest_pain_or_breathlessness"')
+    sciatica = html.index('data-field="radiating_leg_pain"')
+    assert chest < sciatica  # the emergency answer first, though asked later
+    assert 'class="answer red-flag" data-field="chest_pain_or_breathlessness"' in html
+    assert 'class="answer" data-field="radiating_leg_pain"' in html
+    assert "sciatica (radicular pain)" in text(html)
