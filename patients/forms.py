@@ -77,8 +77,8 @@ class PatientForm(forms.Form):
     date_of_birth = forms.DateField(
         label="Date of birth",
         input_formats=DATE_INPUT_FORMATS,
+        # The browser's date picker; typed dates are read day first (21/03/1980) too.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="For example 21/03/1980.",
     )
     email = forms.EmailField(
         label="Email", required=False, help_text="Needed to invite the patient to the app."

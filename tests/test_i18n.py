@@ -3,8 +3,10 @@ catalogues are complete and match the code (acceptance 4)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import polib
@@ -16,7 +18,9 @@ from django.test import Client
 
 from clinic import outbox
 from clinic.models import Notification
+from tests.conftest import bearer
 from tests.patients.test_followups import links
+from tests.programs.helpers import SESSIONS, assign, shipped, spec
 from tests.triage.helpers import EMERGENCY, answers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +73,75 @@ def test_a_spanish_patient_gets_the_safety_message_email_reply_page_and_errors_i
     assert "Sentimos que esté peor." in done
     assert "Vaya a urgencias o llame al 112 de inmediato" in done
     assert '<html lang="es">' in done
+
+
+def test_a_spanish_patients_api_errors_are_in_spanish_with_dates_on_their_calendar(world):
+    """Idempotency, parsing, type, questionnaire, episode, exercise-log and progress-check
+    errors, as a Spanish patient in Madrid gets them from the API."""
+    world.clinic.country = "ES"
+    world.clinic.save()
+    world.patient.language = "es"
+    world.patient.timezone = "Europe/Madrid"
+    world.patient.save()
+    t0 = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    with time_machine.travel(t0, tick=False):
+        api = bearer(world.patient_user)
+
+        def error(response, status):
+            assert response.status_code == status, response.content
+            assert response["Content-Language"] == "es"
+            return response.json()["error"]
+
+        # The questionnaire's own reasons, and the shared strict-type rule.
+        bad = error(api.post("/api/v1/intakes/", {"age": "old"}, format="json"), 400)
+        assert bad["fields"]["age"] == ["Debe ser un número entero."]
+        assert bad["fields"]["trauma"] == ["Debe responder a esta pregunta."]
+        unknown = error(api.post("/api/v1/intakes/", answers(mood=1), format="json"), 400)
+        assert unknown["fields"] == {"mood": ["Este campo no se acepta aquí."]}
+        # Idempotency-Key: reused for another request, and malformed.
+        key = {"HTTP_IDEMPOTENCY_KEY": "k-1"}
+        assert api.post("/api/v1/intakes/", answers(), format="json", **key).status_code == 201
+        reused = error(api.post("/api/v1/intakes/", answers(age=50), format="json", **key), 422)
+        assert reused["message"] == "Esta Idempotency-Key ya se usó para otra petición."
+        assert reused["fields"] == {"Idempotency-Key": ["Use una clave nueva para una petición nueva."]}
+        blank = error(
+            api.post("/api/v1/intakes/", answers(), format="json", HTTP_IDEMPOTENCY_KEY=" "), 400
+        )
+        assert blank["message"] == "Idempotency-Key no válida."
+        # The body itself.
+        broken = api.post("/api/v1/intakes/", "{", content_type="application/json")
+        assert error(broken, 400)["message"] == "El cuerpo no es JSON válido."
+        # Episodes: order of times, the future, types.
+        episode = {"client_id": str(uuid.uuid4()), "started_at": "2026-11-20T09:00:00+01:00",
+                   "ended_at": "2026-11-20T08:00:00+01:00", "peak_intensity": 6}  # fmt: skip
+        backwards = error(api.post("/api/v1/episodes/", episode, format="json"), 400)
+        assert backwards["fields"] == {"ended_at": ["No puede ser anterior a started_at."]}
+        future = {**episode, "started_at": "2026-11-21T09:00:00+01:00", "ended_at": None}
+        ahead = error(api.post("/api/v1/episodes/", future, format="json"), 400)
+        assert ahead["fields"] == {"started_at": ["No puede estar en el futuro."]}
+        typed = {**episode, "ended_at": None, "peak_intensity": "6"}
+        assert error(api.post("/api/v1/episodes/", typed, format="json"), 400)["fields"] == {
+            "peak_intensity": ["Se esperaba un número entero y se recibió un texto."]
+        }
+        # A clinician's endpoint.
+        staff = error(api.get("/api/v1/clinic/patients/"), 403)
+        assert staff["message"] == "Este servicio es para el personal de la clínica."
+        # The progress check opens on a date of the patient's calendar, in words.
+        early = error(api.post("/api/v1/reassessments/", {"pain_nrs": 3}, format="json"), 409)
+        assert early["message"] == (
+            "La próxima revisión de su evolución se abre el 27 de noviembre de 2026."
+        )
+    # An exercise session before the program's first day, in the patient's words and calendar.
+    assign(world.patient, world.physio, spec("bird-dog"), start_date=dt.date(2026, 12, 1))
+    with time_machine.travel(t0, tick=False):
+        early_session = bearer(world.patient_user).post(
+            SESSIONS,
+            {"client_id": str(uuid.uuid4()), "exercises": [{"exercise": shipped("bird-dog").pk}]},
+            format="json",
+        )
+    refused = error(early_session, 400)
+    assert refused["message"] == "Su programa todavía no había empezado."
+    assert refused["fields"] == {"performed_at": ["Su programa empieza el 1 de diciembre de 2026."]}
 
 
 def test_a_patient_without_a_choice_gets_the_clinics_language_and_the_api_follows_a_change(

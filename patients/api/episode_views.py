@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -39,7 +40,11 @@ from .episode_serializers import (
     episode_triage,
 )
 
-DAYS = OpenApiParameter("days", int, description="Window length in days (1-365), default 30")
+DAYS = OpenApiParameter(
+    "days",
+    {"type": "integer", "minimum": 1, "maximum": 365},
+    description="Window length in days (1-365), default 30",
+)
 
 
 def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
@@ -58,7 +63,7 @@ def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
 def parse_days(request: Request) -> int:
     raw = request.query_params.get("days", "30")
     if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 365:
-        raise serializers.ValidationError({"days": ["A whole number of days from 1 to 365."]})
+        raise serializers.ValidationError({"days": [_("A whole number of days from 1 to 365.")]})
     return int(raw)
 
 

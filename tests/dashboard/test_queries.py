@@ -81,6 +81,10 @@ PAGES = {
     "assign form": lambda w: f"/programs/patients/{w.other_patient.pk}/assign/",
     "settings": lambda w: "/clinic/settings/",
     "staff": lambda w: "/clinic/staff/",
+    "new patient": lambda w: "/patients/new/",
+    "edit patient": lambda w: f"/patients/{w.patient.pk}/edit/",
+    "end program": lambda w: f"/programs/{w.patient.programs.get(status='active').pk}/end/",
+    "patient search": lambda w: "/patients/?q=example",
 }
 
 
