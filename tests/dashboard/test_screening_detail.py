@@ -125,8 +125,8 @@ def test_today_and_triage_show_plain_words_before_rule_ids(physio_page, world):
 
 
 def test_an_answer_behind_a_routine_rule_is_not_shown_as_a_red_flag(physio_page, world):
-    intake_submit(patient=world.patient, submitted_by=world.physio,
-                  answers=answers(radiating_leg_pain=True, chest_pain_or_breathlessness=True))  # fmt: skip
+    given = answers(radiating_leg_pain=True, chest_pain_or_breathlessness=True)
+    intake_submit(patient=world.patient, submitted_by=world.physio, answers=given)
     html = screening_panel(page_of(physio_page, world.patient))
     chest = html.index('data-field="chest_pain_or_breathlessness"')
     sciatica = html.index('data-field="radiating_leg_pain"')
