@@ -21,7 +21,7 @@ from patients.selectors import patients_for_clinician
 
 from .. import selectors, services
 from ..models import Assessment, Escalation, Intake, Reassessment
-from ..questionnaire import form_definition
+from .intake_form import IntakeFormSerializer, intake_form
 from .serializers import (
     ClinicianAssessmentSerializer,
     ClinicianIntakeSerializer,
@@ -225,12 +225,13 @@ class TriageQueueView(AuditedViewSetMixin, generics.ListAPIView):
         return selectors.triage_queue(self.request.user)  # type: ignore[arg-type]
 
 
-@extend_schema(tags=["patient: intake"], responses=dict)
+@extend_schema(tags=["patient: intake"], responses=IntakeFormSerializer)
 class IntakeFormView(generics.GenericAPIView):
-    """The current intake questionnaire: every question, its type and whether it is required."""
+    """The current intake questionnaire: every question, its type and whether it is required,
+    in the caller's language; the validated instruments say when they are shown in English."""
 
     def get(self, request: Request) -> Response:
-        return Response(form_definition())
+        return Response(intake_form())
 
 
 @extend_schema(tags=["patient: intake"])
