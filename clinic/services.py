@@ -66,18 +66,21 @@ def clinic_settings_update(
     urgent_realert_minutes: int,
     disabled_followup_kinds: list[str],
     escalation_contacts: list[Membership],
+    require_two_factor: bool,
 ) -> Clinic:
-    """The clinic's alerting and follow-up settings; `escalation_contacts` are the non-admin
-    members who also get escalation alerts (admins always do)."""
+    """The clinic's alerting, follow-up and sign-in settings; `escalation_contacts` are the
+    non-admin members who also get escalation alerts (admins always do)."""
     clinic.emergency_realert_minutes = emergency_realert_minutes
     clinic.urgent_realert_minutes = urgent_realert_minutes
     clinic.disabled_followup_kinds = sorted(disabled_followup_kinds)
+    clinic.require_two_factor = require_two_factor
     clinic.full_clean()
     clinic.save(
         update_fields=[
             "emergency_realert_minutes",
             "urgent_realert_minutes",
             "disabled_followup_kinds",
+            "require_two_factor",
         ]
     )
     chosen = {m.pk for m in escalation_contacts if m.clinic_id == clinic.pk}

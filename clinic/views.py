@@ -100,6 +100,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             urgent_realert_minutes=data["urgent_realert_minutes"],
             disabled_followup_kinds=[k for k in kinds if k not in data["followup_kinds"]],
             escalation_contacts=list(data["escalation_contacts"]),
+            require_two_factor=data["require_two_factor"],
         )
         messages.success(request, "Clinic settings saved.")
         return redirect("dashboard:clinic-settings")
