@@ -5,8 +5,11 @@ A user who must pass a second factor (clinic.second_factor) gets tokens only wit
 endpoints refuse a token without it (clinic.api.permissions). Wrong codes count as failed logins
 for django-axes (lockout) on top of django-otp's per-device back-off.
 
-Refresh keeps the claims it was issued with (an unverified chain never becomes verified), ends
-and ends the chain when the device was removed or the account closed.
+Refresh keeps the claims it was issued with (an unverified chain never becomes verified),
+ends the chain when the device was removed or the account closed (a deleted account is a 401,
+not a 500), and rotates atomically: the old token's blacklist row is inserted first, in the
+same transaction as the new token, and its unique index decides which of several concurrent
+refreshes wins, so one refresh token yields exactly one new pair.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_login_failed
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django_otp.models import Device
 from rest_framework import exceptions, serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from clinic import second_factor
 from clinic.errors import DomainError
@@ -144,11 +150,32 @@ class TokenRefreshSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenRefr
             raise SecondFactorNeeded(
                 "This account now signs in with an authenticator app: log in again with its code."
             )
-        old.blacklist()
-        access = old.access_token
-        new = old  # the same claims, a new identity and lifetime
-        new.set_jti()
-        new.set_exp()
-        new.set_iat()
-        new.outstand()
+        with transaction.atomic():
+            _revoke_once(old)
+            access = old.access_token
+            new = old  # the same claims, a new identity and lifetime
+            new.set_jti()
+            new.set_exp()
+            new.set_iat()
+            new.outstand()
         return {"access": str(access), "refresh": str(new)}
+
+
+def _revoke_once(token: RefreshToken) -> None:
+    """Blacklist `token`; if another request already did (or is doing it right now), refuse."""
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=token[api_settings.JTI_CLAIM],
+        defaults={
+            "user_id": token.payload.get(api_settings.USER_ID_CLAIM),
+            "created_at": token.current_time,
+            "token": str(token),
+            "expires_at": datetime_from_epoch(token["exp"]),
+        },
+    )
+    try:
+        with transaction.atomic():
+            # On PostgreSQL a concurrent insert of the same row waits here for the first one's
+            # transaction, then fails on the unique index.
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError:
+        raise TokenError("Token is blacklisted") from None
