@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in emails (invitations, alerts, follow-ups) point where `make run` serves, unless given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint lock migrate seed clean help
@@ -31,10 +33,11 @@ run: seed
 	@echo "              two-factor code: key DEMOADMINTOTPKEYDEMOADMINTOTPKEY in an authenticator"
 	@echo "              app, or .venv/bin/python manage.py demo_totp)"
 	@echo "  API docs:   http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Links in emails: $(SITE_URL)"
 	@echo "  Patient app login: patient@example.com / demo-pass-123"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
-	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
+	PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 # The dashboard's browser tests drive Debian's Chromium through Playwright, which never
 # downloads a browser of its own here. Installed when missing (CI runs as root, no sudo).

@@ -66,21 +66,38 @@ def clinic_settings_update(
     urgent_realert_minutes: int,
     disabled_followup_kinds: list[str],
     escalation_contacts: list[Membership],
-    require_two_factor: bool,
+    country: str | None = None,
+    language: str | None = None,
+    emergency_number_override: str | None = None,
+    urgent_service_override: str | None = None,
+    require_two_factor: bool | None = None,
 ) -> Clinic:
     """The clinic's alerting, follow-up and sign-in settings; `escalation_contacts` are the
-    non-admin members who also get escalation alerts (admins always do)."""
+    non-admin members who also get escalation alerts (admins always do). Country, language,
+    the overrides of the safety numbers and the two-factor requirement change only when
+    given."""
+    place = {
+        "country": country,
+        "language": language,
+        "emergency_number_override": emergency_number_override,
+        "urgent_service_override": urgent_service_override,
+    }
+    given = {name: value for name, value in place.items() if value is not None}
+    for name, value in given.items():
+        setattr(clinic, name, value.strip())
     clinic.emergency_realert_minutes = emergency_realert_minutes
     clinic.urgent_realert_minutes = urgent_realert_minutes
     clinic.disabled_followup_kinds = sorted(disabled_followup_kinds)
-    clinic.require_two_factor = require_two_factor
+    if require_two_factor is not None:
+        clinic.require_two_factor = require_two_factor
     clinic.full_clean()
     clinic.save(
         update_fields=[
             "emergency_realert_minutes",
             "urgent_realert_minutes",
             "disabled_followup_kinds",
-            "require_two_factor",
+            *given,
+            *(["require_two_factor"] if require_two_factor is not None else []),
         ]
     )
     chosen = {m.pk for m in escalation_contacts if m.clinic_id == clinic.pk}

@@ -192,18 +192,31 @@ def patient_message(
 
 
 def reply_record(*, target: ReplyTarget, answer: str) -> FollowUpReply:
-    """Record (or change) the answer; a new "worse" alerts the physiotherapist."""
+    """Record (or change) the answer, keeping every answer given; a new "worse" alerts the
+    physiotherapist and stays on Today until a clinician marks it seen."""
     with transaction.atomic():
+        at = timezone.now()
         reply, created = FollowUpReply.objects.select_for_update().get_or_create(
             notification=target.notification,
             defaults={"patient": target.patient, "answer": answer},
         )
-        became_worse = answer == FollowUpReply.Answer.WORSE and (created or reply.answer != answer)
-        if not created and reply.answer != answer:
+        changed = created or reply.answer != answer
+        became_worse = answer == FollowUpReply.Answer.WORSE and changed
+        if changed:
             reply.answer = answer
-            reply.save(update_fields=["answer", "updated_at"])
+            reply.history = [*reply.history, {"answer": answer, "at": at.isoformat()}]
+            if became_worse:
+                reply.worse_at = at
+            reply.save(update_fields=["answer", "history", "worse_at", "updated_at"])
         if became_worse:
             _alert_worse(reply)
+    return reply
+
+
+def reply_mark_seen(*, reply: FollowUpReply, user: Any) -> FollowUpReply:
+    """A clinician has seen the "worse": it leaves Today (until the patient says it again)."""
+    reply.worse_seen_at, reply.worse_seen_by = timezone.now(), user
+    reply.save(update_fields=["worse_seen_at", "worse_seen_by"])
     return reply
 
 

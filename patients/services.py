@@ -25,6 +25,7 @@ PATIENT_EDITABLE_FIELDS = (
     "email",
     "phone",
     "timezone",
+    "language",
     "email_opt_in",
     "quiet_hours_start",
     "quiet_hours_end",

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,13 +15,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from clinic import audit, dashboard
-from clinic.dashboard import clinician_required, scope_of
+from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
+from clinic.forms import error_summary
 
 from . import followups, services
-from .forms import NoteForm, PatientSearchForm, SetPasswordForm
-from .models import FollowUpReply
-from .selectors import patients_for_clinician
+from .forms import PATIENT_FORM_FIELDS, NoteForm, PatientForm, PatientSearchForm, SetPasswordForm
+from .models import FollowUpReply, Patient
+from .selectors import (
+    clinic_physiotherapists,
+    likely_duplicates,
+    patients_for_clinician,
+    patients_matching,
+)
 
 
 @clinician_required
@@ -36,10 +42,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         .filter(clinic=scope.clinic)
         .select_related("clinic", "physiotherapist")
     )
-    for term in q.split():
-        patients = patients.filter(
-            Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
-        )
+    patients = patients_matching(patients, q)
     if mine:
         patients = patients.filter(physiotherapist=scope.user)
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
@@ -66,6 +69,88 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "nav": "patients",
         },
     )
+
+
+def _patient_form(request: HttpRequest, patient: Patient | None) -> HttpResponse:
+    """Register a patient (patient=None) or correct their details; a likely duplicate (same
+    name and date of birth at this clinic) is shown and needs a tick to go ahead."""
+    clinic = scope_of(request).clinic
+    initial: dict[str, Any]
+    if patient is None:
+        initial = {"timezone": str(clinic.timezone)}
+    else:
+        initial = {name: getattr(patient, name) for name in PATIENT_FORM_FIELDS}
+        initial["timezone"] = str(patient.timezone)
+    form = PatientForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        physiotherapists=clinic_physiotherapists(clinic),
+    )
+    duplicates: list[Patient] = []
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        duplicates = likely_duplicates(
+            clinic,
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            date_of_birth=values["date_of_birth"],
+            exclude=patient.pk if patient else None,
+        )
+        if duplicates and not form.cleaned_data["confirm_duplicate"]:
+            form.add_error(
+                None,
+                "This clinic already has a patient with the same name and date of birth. "
+                "Open their record below, or tick the box if this is a different person.",
+            )
+        else:
+            try:
+                if patient is None:
+                    saved = services.patient_create(clinic=clinic, **values)
+                    action, done = audit.Action.CREATE, "registered"
+                else:
+                    saved = services.patient_update(patient=patient, **values)
+                    action, done = audit.Action.UPDATE, "updated"
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                for field, errors in exc.fields.items():
+                    if field in form.fields:
+                        form.add_error(field, errors)
+            else:
+                audit.record(request, action=action, patients=[saved], object_type="patient",
+                             object_ids=[saved.pk])  # fmt: skip
+                messages.success(request, f"{saved.full_name} {done}.")
+                target = reverse("dashboard:patient", args=[saved.pk])
+                return redirect(target + ("?new=1#next" if patient is None else "#profile"))
+    elif patient is not None:
+        audit.record(request, action=audit.Action.VIEW, patients=[patient], object_type="patient",
+                     object_ids=[patient.pk])  # fmt: skip
+    return render(
+        request,
+        "patients/patient_form.html",
+        {
+            "form": form,
+            "errors": error_summary(form, {"__all__": "duplicates"} if duplicates else None)
+            if form.is_bound
+            else [],
+            "patient": patient,
+            "duplicates": duplicates,
+            "nav": "patients",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@clinician_required
+def patient_new(request: HttpRequest) -> HttpResponse:
+    return _patient_form(request, None)
+
+
+@clinician_required
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _patient_form(request, dashboard.load_patient(request, pk))
 
 
 @clinician_required
@@ -102,6 +187,25 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Invitation to the app sent to {patient.email}.")
     return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#profile")
+
+
+@clinician_required
+@require_POST
+def reply_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician has seen a "worse" follow-up reply: it leaves Today."""
+    scope = scope_of(request)
+    reply = (
+        FollowUpReply.objects.filter(patient__clinic=scope.clinic, pk=pk)
+        .select_related("patient")
+        .first()
+    )
+    if reply is None:
+        raise Http404("No such reply.")
+    audit.record(request, action=audit.Action.UPDATE, patients=[reply.patient],
+                 object_type="followup_reply", object_ids=[reply.pk])  # fmt: skip
+    followups.reply_mark_seen(reply=reply, user=request.user)
+    messages.success(request, f"The “worse” reply from {reply.patient.full_name} is marked seen.")
+    return redirect(safe_next(request, reverse("dashboard:patient", args=[reply.patient_id])))
 
 
 def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:

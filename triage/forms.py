@@ -144,3 +144,4 @@ class ResolveForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Say how it was resolved."},
     )
+    mark_reviewed = forms.BooleanField(label="Also mark the screening reviewed", required=False)

@@ -310,6 +310,55 @@ FIELDS: tuple[FieldSpec, ...] = (
 
 FIELDS_BY_NAME: Mapping[str, FieldSpec] = MappingProxyType({f.name: f for f in FIELDS})
 
+# What a clinician reads on the dashboard for each answer (a few words, not the question).
+LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "age": "Age",
+        "sex": "Sex",
+        "onset": "Onset",
+        "duration_days": "Days since this episode began",
+        "trauma": "Injury before the pain",
+        "major_trauma": "High-energy injury",
+        "pain_nrs": "Pain now (0-10)",
+        "night_pain": "Constant night pain",
+        "thoracic_pain": "Middle or upper back pain",
+        "fever": "Fever, sweats or chills",
+        "unexplained_weight_loss": "Unexplained weight loss",
+        "history_of_cancer": "Cancer, now or in the past",
+        "iv_drug_use": "Injects drugs",
+        "immunosuppressed": "Weakened immune system",
+        "recent_infection_or_spinal_procedure": "Infection or spinal procedure in 3 months",
+        "steroid_use": "Steroids for 3 months or longer",
+        "osteoporosis": "Osteoporosis or a fragility fracture",
+        "bladder_dysfunction": "Bladder problem",
+        "bowel_dysfunction": "Bowel problem",
+        "saddle_numbness": "Saddle numbness",
+        "sexual_dysfunction": "New sexual dysfunction",
+        "bilateral_leg_symptoms": "Symptoms in both legs",
+        "radiating_leg_pain": "Pain spreading below the knee",
+        "leg_weakness": "Stable leg weakness",
+        "progressive_leg_weakness": "Leg weakness getting worse",
+        "difficulty_walking": "New difficulty standing or walking",
+        "loss_of_consciousness": "Fainted or blacked out",
+        "pulsatile_abdominal_mass": "Pulsing feeling in the tummy",
+        "abdominal_pain": "Tummy or groin pain",
+        "rapid_heartbeat": "Racing heart",
+        "low_blood_pressure": "Low blood pressure or collapse",
+        "dizziness": "Light-headed or faint",
+        "chest_pain_or_breathlessness": "Chest pain or breathlessness",
+        "back_pain_onset_age": "Age when back pain first started",
+        "night_waking_second_half": "Woken in the second half of the night",
+        "buttock_pain": "Buttock pain",
+        "improves_with_movement": "Better with movement",
+        "improves_with_nsaids_48h": "Better within 48 h of an NSAID",
+        "family_history_spa": "Family history of spondyloarthritis",
+        "arthritis_history": "Arthritis in other joints",
+        "enthesitis_history": "Enthesitis",
+        "psoriasis": "Psoriasis",
+        "morning_stiffness_over_30min": "Morning stiffness over 30 minutes",
+    }
+)
+
 # Every boolean that rules R1a..R8 read, plus age: a skipped red-flag question must not
 # silently count as "no".
 REQUIRED_FIELDS: tuple[str, ...] = (

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.errors import Conflict, DomainError
 from clinic.models import User
@@ -26,6 +26,7 @@ from . import engine, instruments, medication
 from .models import Assessment, AssessmentReview, Escalation, Intake, Reassessment
 from .questionnaire import QUESTIONNAIRE_VERSION
 from .rules import EMERGENCY, URGENT, urgency_rank
+from .safety import safety_numbers
 
 ESCALATING = (EMERGENCY, URGENT)
 log = logging.getLogger(__name__)
@@ -56,7 +57,10 @@ def assessment_record(
 ) -> Assessment:
     """Run the rules engine and the instruments; store the result and escalate if needed."""
     now = now or timezone.now()
-    result = engine.assess(answers)
+    with translation.override(patient.language_code):
+        result = engine.assess(
+            answers, numbers=safety_numbers(patient.clinic), gettext=translation.gettext
+        )
     fields: dict[str, Any] = {}
     if start_back is not None:
         sb = instruments.start_back(start_back)
@@ -223,7 +227,10 @@ def escalation_acknowledge(*, escalation: Escalation, user: User) -> Escalation:
 
 
 @transaction.atomic
-def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Escalation:
+def escalation_resolve(
+    *, escalation: Escalation, user: User, note: str, mark_reviewed: bool = False
+) -> Escalation:
+    """Resolve with a note; `mark_reviewed` also signs off the screening in the same step."""
     if not note.strip():
         raise DomainError("Say how it was resolved.", fields={"note": ["This field is required."]})
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
@@ -237,6 +244,11 @@ def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Esca
     escalation.resolution_note = note.strip()
     escalation.next_alert_at = None
     escalation.save()
+    if mark_reviewed:
+        AssessmentReview.objects.get_or_create(
+            assessment_id=escalation.assessment_id,
+            defaults={"reviewed_by": user, "note": escalation.resolution_note, "created_at": now},
+        )
     return escalation
 
 

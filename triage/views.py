@@ -18,16 +18,37 @@ from . import selectors, services
 from .forms import IntakeForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
 
+HISTORY_LIMIT = 50
+
 
 @clinician_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """Open alerts first (emergency, then urgent), then screenings to review, then the
+    resolved alerts apart."""
     scope = scope_of(request)
-    items = selectors.triage_queue(scope.user).filter(patient__clinic=scope.clinic)
+    alerts = list(selectors.open_escalations(scope.user).filter(patient__clinic=scope.clinic))
+    items = selectors.screenings_to_review(scope.user).filter(patient__clinic=scope.clinic)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     shown = list(page.object_list)
+    resolved = list(
+        selectors.resolved_escalations(scope.user).filter(patient__clinic=scope.clinic)[
+            :HISTORY_LIMIT
+        ]
+    )
+    escalations = alerts + resolved
     audit.record(request, action=audit.Action.LIST, patients=[a.patient for a in shown],
                  object_type="assessment", object_ids=[a.pk for a in shown])  # fmt: skip
-    return render(request, "triage/queue.html", {"page": page, "items": shown, "nav": "triage"})
+    audit.record(request, action=audit.Action.LIST, patients=[e.patient for e in escalations],
+                 object_type="escalation", object_ids=[e.pk for e in escalations])  # fmt: skip
+    context = {
+        "alerts": alerts,
+        "page": page,
+        "items": shown,
+        "resolved": resolved,
+        "history_limit": HISTORY_LIMIT,
+        "nav": "triage",
+    }
+    return render(request, "triage/queue.html", context)
 
 
 def _escalation(request: HttpRequest, pk: int) -> Escalation:
@@ -60,13 +81,23 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
                  object_type="escalation", object_ids=[pk])  # fmt: skip
     form = ResolveForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    valid = form.is_valid()
+    note = form.cleaned_data["note"] if valid else ""
+    mark_reviewed = valid and form.cleaned_data["mark_reviewed"]
     try:
-        services.escalation_resolve(escalation=escalation, user=request.user, note=note)  # type: ignore[arg-type]
+        services.escalation_resolve(
+            escalation=escalation,
+            user=request.user,  # type: ignore[arg-type]
+            note=note,
+            mark_reviewed=mark_reviewed,
+        )
     except DomainError as exc:
-        messages.error(request, f"Alert #{pk} not resolved: {exc.message}")
+        messages.error(
+            request, f"Alert for {escalation.patient.full_name} not resolved: {exc.message}"
+        )
     else:
-        messages.success(request, f"Alert #{pk} resolved.")
+        done = " and the screening marked reviewed" if mark_reviewed else ""
+        messages.success(request, f"Alert for {escalation.patient.full_name} resolved{done}.")
     return redirect(safe_next(request, reverse("triage:queue")))
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,7 +17,6 @@ from rest_framework.views import APIView
 from clinic.api.permissions import IsClinician, IsPatient
 from clinic.api.serializers import RejectUnknownFieldsMixin, TimeOfDayField
 from clinic.audit import Action, AuditedViewSetMixin, record
-from clinic.errors import DomainError
 from clinic.models import PatientAccessEvent
 from clinic.selectors import is_clinic_admin
 
@@ -27,6 +27,7 @@ from ..models import Patient
 from ..selectors import patients_for_clinician
 from .filters import PatientFilter
 from .serializers import (
+    EraseConfirmSerializer,
     MembershipSerializer,
     OwnProfileSerializer,
     PatientCreateSerializer,
@@ -94,7 +95,7 @@ class PatientViewSet(
         return Response({"expires_at": invitation.expires_at}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        request=inline_serializer("EraseConfirm", {"confirm": serializers.BooleanField()}),
+        request=EraseConfirmSerializer,
         responses={200: PatientSerializer},
         summary="Erase on request (clinic admins): personal data removed, clinical record kept",
     )
@@ -103,11 +104,7 @@ class PatientViewSet(
         patient = self.get_object()
         if not is_clinic_admin(request.user, patient.clinic_id):  # type: ignore[arg-type]
             raise PermissionDenied("Only the clinic's admins can erase a patient's data.")
-        if request.data.get("confirm") is not True:
-            raise DomainError(
-                'Erasure cannot be undone: send {"confirm": true}.',
-                fields={"confirm": ["Must be true."]},
-            )
+        EraseConfirmSerializer(data=request.data).is_valid(raise_exception=True)
         return Response(PatientSerializer(services.patient_erase(patient=patient)).data)
 
 
@@ -219,6 +216,12 @@ class PatientFhirExportView(PatientExportView):
 
 
 class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=[("", "The clinic's language"), *settings.LANGUAGES],
+        allow_blank=True,
+        required=False,
+        help_text="Emails, pages and API answers in this language; empty: the clinic's.",
+    )
     muted_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(KINDS)), max_length=len(KINDS)
     )
@@ -227,7 +230,9 @@ class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
 
     class Meta:
         model = Patient
-        fields = ("email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end")
+        fields = (
+            "language", "email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end",
+        )  # fmt: skip
 
 
 @extend_schema(tags=["me"])

@@ -20,7 +20,6 @@ from patients.models import Patient
 from .. import selectors, sessions
 from ..models import ExerciseSession
 from .log_serializers import (
-    SAFETY_NOTE,
     AdherenceQuerySerializer,
     AdherenceSerializer,
     PatientItemSerializer,
@@ -28,6 +27,7 @@ from .log_serializers import (
     SessionInputSerializer,
     SessionSerializer,
     adherence_data,
+    safety_note,
 )
 
 
@@ -105,7 +105,7 @@ class OwnProgramView(generics.GenericAPIView):
                     for d in due
                     if d.remaining_today
                 ],
-                "safety_note": SAFETY_NOTE,
+                "safety_note": safety_note(patient.clinic),
             }
         )
 

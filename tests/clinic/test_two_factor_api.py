@@ -18,6 +18,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from clinic.api.tokens import issue
 from tests.dashboard.helpers import code, device_for, verified_login
+from tests.dashboard.test_clinic_settings import form as settings_form
 from tests.factories import PASSWORD
 from tests.triage.helpers import EMERGENCY, answers
 from triage.models import Escalation
@@ -319,15 +320,7 @@ def test_a_clinic_admin_switches_the_requirement_on_in_the_clinic_settings(world
     admin_page = verified_login(Client(), world.admin)
     page = admin_page.get("/clinic/settings/").content.decode()
     assert 'name="require_two_factor"' in page
-    response = admin_page.post(
-        "/clinic/settings/",
-        {
-            "emergency_realert_minutes": 15,
-            "urgent_realert_minutes": 120,
-            "followup_kinds": [],
-            "require_two_factor": "on",
-        },
-    )
+    response = admin_page.post("/clinic/settings/", settings_form(world, require_two_factor="on"))
     assert response.status_code == 302
     world.clinic.refresh_from_db()
     world.other_clinic.refresh_from_db()

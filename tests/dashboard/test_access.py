@@ -30,7 +30,9 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "": (("get",), None),
     "today/": (("get",), None),
     "patients/": (("get",), None),
+    "patients/new/": (("get", "post"), None),
     "patients/<int:pk>/": (("get",), "patient"),
+    "patients/<int:pk>/edit/": (("get", "post"), "patient"),
     "patients/<int:pk>/notes/": (("post",), "patient"),
     "patients/<int:pk>/invite/": (("post",), "patient"),
     "clinic/switch/": (("post",), None),
@@ -53,7 +55,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "programs/templates/<int:pk>/archive/": (("post",), "template"),
     "programs/patients/<int:patient_pk>/assign/": (("get", "post"), "patient"),
     "programs/<int:pk>/edit/": (("get", "post"), "program"),
-    "programs/<int:pk>/end/": (("post",), "program"),
+    "programs/<int:pk>/end/": (("get", "post"), "program"),
 }
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.models import Notification
-from patients.models import FollowUpReply
+from patients.followups import ReplyTarget, reply_record
 from patients.services import note_create
 from programs.models import ProgramTemplate
 from tests.factories import PatientFactory
@@ -39,7 +39,7 @@ def grow(world, patient, n: int) -> None:
             kind="episode_check", recipient="x@example.net", clinic=world.clinic,
             context={"patient_id": patient.pk}, dedupe_key=f"grow:{next(SERIAL)}",
         )  # fmt: skip
-        FollowUpReply.objects.create(notification=notification, patient=patient, answer="worse")
+        reply_record(target=ReplyTarget(notification, patient), answer="worse")
     if not patient.programs.exists():
         assign(patient, world.physio, spec("glute-bridge"), spec("bird-dog", times_per_day=2),
                start_date=timezone.localdate() - dt.timedelta(days=20))  # fmt: skip

@@ -316,7 +316,7 @@ def test_the_sweep_query_count_does_not_grow_with_due_rows(
 def test_a_patient_manages_their_follow_up_preferences(world, patient_client, physio_client):
     url = "/api/v1/me/preferences/"
     assert patient_client.get(url).json() == {
-        "email_opt_in": True, "muted_kinds": [], "quiet_hours_start": "21:00:00",
+        "language": "", "email_opt_in": True, "muted_kinds": [], "quiet_hours_start": "21:00:00",
         "quiet_hours_end": "08:00:00",
     }  # fmt: skip
     changed = patient_client.patch(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0006_notification_kind_created'),
+        ('clinic', '0007_clinic_country_language_safety_numbers'),
     ]
 
     operations = [
