@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django_otp.models import Device
@@ -179,3 +179,15 @@ def _revoke_once(token: RefreshToken) -> None:
             BlacklistedToken.objects.create(token=outstanding)
     except IntegrityError:
         raise TokenError("Token is blacklisted") from None
+
+
+def send_logged_in(request: HttpRequest, user: User) -> None:
+    """A token login is a login (last_login, django-axes' reset and access log), but it must
+    not create a session: django-axes hashes the session key for its access log, creating a
+    session row to have one. Without a session on the request it records an empty hash."""
+    session = request.__dict__.pop("session", None)
+    try:
+        user_logged_in.send(sender=type(user), request=request, user=user)
+    finally:
+        if session is not None:
+            request.session = session

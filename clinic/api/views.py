@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +39,7 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
             raise InvalidToken(exc.args[0]) from exc
         # A token login is a login: last_login is updated and the lockout count is reset.
         user = serializer.user  # type: ignore[attr-defined]
-        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        tokens.send_logged_in(request._request, user)
         return Response(serializer.validated_data)
 
 
