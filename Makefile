@@ -19,7 +19,23 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
-migrate: $(STAMP)
+# The translations (<app>/locale/*/LC_MESSAGES/django.po) are compiled here, never committed.
+# compilemessages and the catalogue test's makemessages need GNU gettext (Debian's package),
+# installed when missing as chromium is below.
+MSGFMT := /usr/bin/msgfmt
+$(MSGFMT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	else \
+	  echo "make: $(MSGFMT) is missing and this is not root: install Debian's gettext" \
+	    "package to compile the translations." >&2; exit 1; \
+	fi
+
+.PHONY: messages
+messages: $(STAMP) $(MSGFMT)
+	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "var/*" -v 0
+
+migrate: $(STAMP) messages
 	@mkdir -p var/broker/queue var/broker/control
 	$(PY) manage.py migrate --noinput
 
@@ -34,7 +50,8 @@ run: seed
 	@echo "              app, or .venv/bin/python manage.py demo_totp)"
 	@echo "  API docs:   http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Links in emails: $(SITE_URL)"
-	@echo "  Patient app login: patient@example.com / demo-pass-123"
+	@echo "  Patient app: http://127.0.0.1:$(PORT)/app/  (patient@example.com / demo-pass-123;"
+	@echo "              a phone on your network needs HTTPS or localhost for its offline mode)"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
 	PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
@@ -50,7 +67,7 @@ $(CHROMIUM):
 	    "skip (or fail with CLINIC_REQUIRE_SERVICES=1). Install Debian's chromium package." >&2; \
 	fi
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

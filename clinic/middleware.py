@@ -6,8 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext
 
 from clinic.api.errors import error_body
+from clinic.api.parsers import too_large
 
 
 class RequestBodyLimitMiddleware:
@@ -22,12 +24,13 @@ class RequestBodyLimitMiddleware:
             length = int(raw)
         except ValueError:
             return JsonResponse(
-                error_body("invalid_content_length", "Content-Length is not a number."), status=400
+                error_body("invalid_content_length", gettext("Content-Length is not a number.")),
+                status=400,
             )
         limit = settings.REQUEST_BODY_MAX_BYTES
         if length > limit:
             return JsonResponse(
-                error_body("request_too_large", f"The request body is larger than {limit} bytes."),
+                error_body("request_too_large", too_large(limit)),
                 status=413,
             )
         return self.get_response(request)

@@ -7,18 +7,21 @@ from zoneinfo import available_timezones
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.models import User
 
 
 class SetPasswordForm(forms.Form):
+    """The patient's own form (invitation page): its messages are translated."""
+
     password1 = forms.CharField(widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(widget=forms.PasswordInput, strip=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         return data
 
 
@@ -74,8 +77,8 @@ class PatientForm(forms.Form):
     date_of_birth = forms.DateField(
         label="Date of birth",
         input_formats=DATE_INPUT_FORMATS,
+        # The browser's date picker; typed dates are read day first (21/03/1980) too.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="For example 21/03/1980.",
     )
     email = forms.EmailField(
         label="Email", required=False, help_text="Needed to invite the patient to the app."

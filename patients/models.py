@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
@@ -214,9 +215,9 @@ class FollowUpReply(models.Model):
     """A patient's one-click answer to a follow-up email: better, same or worse."""
 
     class Answer(models.TextChoices):
-        BETTER = "better", "Better"
-        SAME = "same", "About the same"
-        WORSE = "worse", "Worse"
+        BETTER = "better", _("Better")
+        SAME = "same", _("About the same")
+        WORSE = "worse", _("Worse")
 
     notification = models.OneToOneField(
         "clinic.Notification", on_delete=models.CASCADE, related_name="reply"
@@ -245,14 +246,14 @@ class FollowUpReply(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.answer} (patient #{self.patient_id})"
+
     @property
     def worse_unseen(self) -> bool:
         return self.worse_at is not None and (
             self.worse_seen_at is None or self.worse_seen_at < self.worse_at
         )
-
-    def __str__(self) -> str:
-        return f"{self.answer} (patient #{self.patient_id})"
 
 
 class PatientNote(models.Model):

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -208,13 +210,29 @@ def reply_seen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(safe_next(request, reverse("dashboard:patient", args=[reply.patient_id])))
 
 
-def _message(request: HttpRequest, heading: str, text: str, status: int = 200) -> HttpResponse:
+def _message(
+    request: HttpRequest,
+    heading: str,
+    text: str,
+    status: int = 200,
+    patient: Patient | None = None,
+    app_link: bool = False,
+) -> HttpResponse:
     return render(
         request,
         "patients/invitation_message.html",
-        {"heading": heading, "text": text},
+        {
+            "heading": heading,
+            "text": text,
+            "clinic": patient.clinic if patient else None,
+            "app_link": reverse("app:shell") if app_link else "",
+        },
         status=status,
     )
+
+
+# The pages behind an emailed link speak the language of the patient the link is for (the
+# browser's, from LanguageMiddleware, while no valid link says who that is).
 
 
 @never_cache
@@ -224,36 +242,46 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return _message(
             request,
-            "This link no longer works",
-            "The invitation is invalid, has already been used or has expired. "
-            "Please ask your clinic to send a new one.",
+            _("This link no longer works"),
+            _(
+                "The invitation is invalid, has already been used or has expired. "
+                "Please ask your clinic to send a new one."
+            ),
             status=410,
         )
-    form = SetPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_accept(token=token, password=form.cleaned_data["password1"])
-        except ValidationError as exc:
-            form.add_error("password1", exc)
-        except services.InvitationInvalid as exc:
-            return _message(request, "This link no longer works", exc.message, status=410)
-        else:
-            return _message(
-                request,
-                "Your password is set",
-                "You can now log in to the app with your email address and this password.",
-            )
-    return render(
-        request, "patients/invitation_accept.html", {"form": form, "patient": invitation.patient}
-    )
+    patient = invitation.patient
+    with translation.override(patient.language_code):
+        form = SetPasswordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+            except ValidationError as exc:
+                form.add_error("password1", exc)
+            except services.InvitationInvalid as exc:
+                return _message(request, _("This link no longer works"), exc.message, 410, patient)
+            else:
+                return _message(
+                    request,
+                    _("Your password is set"),
+                    _("You can now log in to the app with your email address and this password."),
+                    patient=patient,
+                    app_link=True,
+                )
+        return render(
+            request,
+            "patients/invitation_accept.html",
+            {"form": form, "patient": patient, "clinic": patient.clinic},
+        )
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse:
     return _message(
         request,
-        "This link does not work",
-        "The link is invalid or has expired. If you need to tell your clinic something, "
-        "please contact them directly.",
+        _("This link does not work"),
+        _(
+            "The link is invalid or has expired. If you need to tell your clinic something, "
+            "please contact them directly."
+        ),
         status=400,
     )
 
@@ -267,14 +295,21 @@ def followup_reply(request: HttpRequest, token: str, answer: str) -> HttpRespons
     target = followups.read_reply_token(token)
     if target is None or answer not in FollowUpReply.Answer.values:
         return _link_problem(request)
-    context = {"patient": target.patient, "answer": answer, "answers": FollowUpReply.Answer}
+    patient = target.patient
+    context = {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "answer": answer,
+        "answers": FollowUpReply.Answer,
+    }
     if request.method == "POST":
         chosen = request.POST.get("answer", answer)
         if chosen not in FollowUpReply.Answer.values:
             return _link_problem(request)
         followups.reply_record(target=target, answer=chosen)
         context["answer"], context["recorded"] = chosen, True
-    return render(request, "patients/followups/reply.html", context)
+    with translation.override(patient.language_code):
+        return render(request, "patients/followups/reply.html", context)
 
 
 @csrf_exempt  # mail clients send RFC 8058 one-click unsubscribes as a bare POST
@@ -287,8 +322,14 @@ def followup_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     done = request.method == "POST"
     if done:
         followups.unsubscribe(patient=patient, kind=kind)
-    return render(
-        request,
-        "patients/followups/unsubscribe.html",
-        {"patient": patient, "kind_label": followups.KINDS[kind], "done": done},
-    )
+    with translation.override(patient.language_code):
+        return render(
+            request,
+            "patients/followups/unsubscribe.html",
+            {
+                "patient": patient,
+                "clinic": patient.clinic,
+                "kind_label": followups.KINDS[kind],
+                "done": done,
+            },
+        )

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from clinic import audit, dashboard
 from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
+from clinic.forms import error_summary
 
 from . import selectors, services
-from .forms import IntakeForm, ResolveForm, ReviewForm
+from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
 
 HISTORY_LIMIT = 50
@@ -129,35 +130,46 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """A screening questionnaire taken by a clinician (on the phone, in the room)."""
     patient = dashboard.load_patient(request, patient_pk)
-    form = IntakeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.intake_submit(
-                    patient=patient,
-                    submitted_by=request.user,  # type: ignore[arg-type]
-                    answers=data["answers"],
-                    start_back=data["start_back"],
-                    oswestry=data["oswestry"],
-                    description=data["description"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                audit.record(request, action=audit.Action.CREATE, patients=[patient],
-                             object_type="intake", object_ids=[recorded.pk])  # fmt: skip
-                result = recorded.assessment
-                messages.success(
-                    request,
-                    f"Intake recorded: {result.get_urgency_display().upper()}. "
-                    f"{result.clinician_summary}",
-                )
-                return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
-        messages.error(request, "The intake was not recorded: see the questions marked below.")
+    form = IntakeForm(request.POST if request.method == "POST" else None, age=patient.age)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.intake_submit(
+                patient=patient,
+                submitted_by=request.user,  # type: ignore[arg-type]
+                answers=data["answers"],
+                start_back=data["start_back"],
+                oswestry=data["oswestry"],
+                description=data["description"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                         object_type="intake", object_ids=[recorded.pk])  # fmt: skip
+            result = recorded.assessment
+            messages.success(
+                request,
+                f"Intake recorded: {result.get_urgency_display().upper()}. "
+                f"{result.clinician_summary}",
+            )
+            return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
     return render(
         request,
         "triage/intake_form.html",
-        {"form": form, "patient": patient, "nav": "patients"},
+        {
+            "form": form,
+            "errors": [
+                (href, text.replace(f": {UNANSWERED}", ": not answered"))
+                for href, text in error_summary(form, form.error_anchors())
+            ]
+            if form.is_bound
+            else [],
+            "errors_intro": UNANSWERED_WHY
+            if any(UNANSWERED in e for f in form.errors.values() for e in f)
+            else "",
+            "patient": patient,
+            "nav": "patients",
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import translation
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from rest_framework_simplejwt import authentication
 from clinic.models import User
 
 
-def patient_language(user: User) -> str | None:
+def patient_language(user: AbstractBaseUser) -> str | None:
     """The language of the user's (active) patient record, or None for a clinician.
 
     One query through the reverse relation, so clinic does not import the patients app.
@@ -29,7 +30,7 @@ def patient_language(user: User) -> str | None:
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
-    def authenticate(self, request: Request) -> tuple[Any, Any] | None:  # type: ignore[override]
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         if result is not None:
             language = patient_language(result[0])

@@ -32,7 +32,7 @@ from clinic import second_factor
 from clinic.errors import DomainError
 from clinic.models import User
 
-from .serializers import RejectUnknownFieldsMixin
+from .serializers import StrictInputMixin
 
 OTP_HELP = (
     "The current 6-digit code from the authenticator app. Required for clinic admins, staff of "
@@ -98,9 +98,7 @@ def _second_factor(request: HttpRequest, user: User, code: str | None) -> Device
     return device
 
 
-class TokenObtainPairSerializer(
-    RejectUnknownFieldsMixin, jwt_serializers.TokenObtainPairSerializer
-):
+class TokenObtainSerializer(StrictInputMixin, jwt_serializers.TokenObtainPairSerializer):
     """Email and password, and the authenticator app's code where the account needs one."""
 
     access = serializers.CharField(read_only=True)
@@ -126,7 +124,7 @@ class TokenObtainPairSerializer(
         return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 
-class TokenRefreshSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenRefreshSerializer):
+class TokenRefreshSerializer(StrictInputMixin, jwt_serializers.TokenRefreshSerializer):
     """A refresh token, used once: the answer is a new access and refresh token."""
 
     refresh = serializers.CharField()

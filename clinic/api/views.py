@@ -3,10 +3,16 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from . import tokens
+from .serializers import StrictInputMixin
+
+
+class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistSerializer):
+    pass
 
 
 @extend_schema(
@@ -22,7 +28,7 @@ from . import tokens
     "for a user who must use the second factor.",
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
-    serializer_class = tokens.TokenObtainPairSerializer
+    serializer_class = tokens.TokenObtainSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -56,4 +62,4 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")
 class LogoutView(jwt_views.TokenBlacklistView):
-    pass
+    serializer_class = TokenBlacklistSerializer  # type: ignore[assignment]

@@ -4,31 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0006_notification_kind_created'),
+        ("clinic", "0006_notification_kind_created"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinic',
-            name='country',
-            field=models.CharField(choices=[('GB', 'United Kingdom'), ('IE', 'Ireland'), ('US', 'United States'), ('CA', 'Canada'), ('AU', 'Australia'), ('NZ', 'New Zealand'), ('DE', 'Germany'), ('FR', 'France'), ('ES', 'Spain'), ('NL', 'Netherlands'), ('IT', 'Italy')], default='GB', help_text='Sets the emergency number and urgent-care route patients are given.', max_length=2),
+            model_name="clinic",
+            name="country",
+            field=models.CharField(
+                choices=[
+                    ("GB", "United Kingdom"),
+                    ("IE", "Ireland"),
+                    ("US", "United States"),
+                    ("CA", "Canada"),
+                    ("AU", "Australia"),
+                    ("NZ", "New Zealand"),
+                    ("DE", "Germany"),
+                    ("FR", "France"),
+                    ("ES", "Spain"),
+                    ("NL", "Netherlands"),
+                    ("IT", "Italy"),
+                ],
+                default="GB",
+                help_text="Sets the emergency number and urgent-care route patients are given.",
+                max_length=2,
+            ),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name='clinic',
-            name='emergency_number_override',
-            field=models.CharField(blank=True, help_text="Leave blank to use the country's emergency number.", max_length=20, verbose_name='emergency number'),
+            model_name="clinic",
+            name="emergency_number_override",
+            field=models.CharField(
+                blank=True,
+                help_text="Leave blank to use the country's emergency number.",
+                max_length=20,
+                verbose_name="emergency number",
+            ),
         ),
         migrations.AddField(
-            model_name='clinic',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', help_text='Language of patient emails and pages unless the patient chose another.', max_length=10),
+            model_name="clinic",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Español")],
+                default="en",
+                help_text="Language of patient emails and pages unless the patient chose another.",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='clinic',
-            name='urgent_service_override',
-            field=models.CharField(blank=True, help_text='Who patients call for same-day advice, with the number, for example "our out-of-hours line (0161 496 0000)". Leave blank to use the country\'s.', max_length=120, verbose_name='urgent, not emergency, service'),
+            model_name="clinic",
+            name="urgent_service_override",
+            field=models.CharField(
+                blank=True,
+                help_text='Who patients call for same-day advice, with the number, for example "our out-of-hours line (0161 496 0000)". Leave blank to use the country\'s.',
+                max_length=120,
+                verbose_name="urgent, not emergency, service",
+            ),
         ),
     ]

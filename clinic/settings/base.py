@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes
     "clinic",
     "patients",
     "triage",
@@ -73,10 +74,11 @@ MIDDLEWARE = [
     # After WhiteNoise, so static files keep their long cache and go out without these.
     "clinic.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Patients' language on the API and their pages (a refused body included); the house
+    # language on the dashboard.
+    "clinic.middleware.LanguageMiddleware",
     "clinic.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Patients' language on the API and their pages; the house language on the dashboard.
-    "clinic.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,7 +214,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "clinic.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.StrictAutoSchema",
     "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
     # Resource use, not security (throttles race; django-axes guards logins). Per user and per
     # address; heavier endpoints have their own scope.
@@ -226,6 +228,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "sync": env.str("THROTTLE_SYNC", default="120/hour"),
         "export": env.str("THROTTLE_EXPORT", default="30/hour"),
+        # Reading or accepting an invitation without a login: guessing tokens is pointless
+        # (256 bits), this only keeps a script from hammering the endpoint.
+        "invitation": env.str("THROTTLE_INVITATION", default="60/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

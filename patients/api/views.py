@@ -5,6 +5,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import filters, generics, mixins, serializers, status, viewsets
@@ -15,7 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
-from clinic.api.serializers import RejectUnknownFieldsMixin, TimeOfDayField
+from clinic.api.serializers import (
+    NoInputSerializer,
+    RejectUnknownFieldsMixin,
+    TimeOfDayField,
+    refuse_any_input,
+)
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.models import PatientAccessEvent
 from clinic.selectors import is_clinic_admin
@@ -83,7 +89,7 @@ class PatientViewSet(
         return Response(PatientSerializer(patient).data)
 
     @extend_schema(
-        request=None,
+        request=NoInputSerializer,
         responses={
             202: inline_serializer("InvitationSent", {"expires_at": serializers.DateTimeField()})
         },
@@ -91,6 +97,7 @@ class PatientViewSet(
     )
     @action(detail=True, methods=["post"])
     def invitation(self, request: Request, pk: str | None = None) -> Response:
+        refuse_any_input(request)
         invitation = services.invitation_send(patient=self.get_object(), sent_by=request.user)  # type: ignore[arg-type]
         return Response({"expires_at": invitation.expires_at}, status=status.HTTP_202_ACCEPTED)
 
@@ -103,7 +110,7 @@ class PatientViewSet(
     def erase(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
         if not is_clinic_admin(request.user, patient.clinic_id):  # type: ignore[arg-type]
-            raise PermissionDenied("Only the clinic's admins can erase a patient's data.")
+            raise PermissionDenied(_("Only the clinic's admins can erase a patient's data."))
         EraseConfirmSerializer(data=request.data).is_valid(raise_exception=True)
         return Response(PatientSerializer(services.patient_erase(patient=patient)).data)
 

@@ -11,7 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.api.filters import StrictFilterSet
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.api.serializers import NoInputSerializer, refuse_any_input
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.idempotency import PARAMETER, idempotent
 from patients.models import Patient
@@ -19,7 +21,7 @@ from patients.selectors import patients_for_clinician
 
 from .. import selectors, services
 from ..models import Assessment, Escalation, Intake, Reassessment
-from ..questionnaire import form_definition
+from .intake_form import IntakeFormSerializer, intake_form
 from .serializers import (
     ClinicianAssessmentSerializer,
     ClinicianIntakeSerializer,
@@ -27,6 +29,7 @@ from .serializers import (
     IntakeInputSerializer,
     IntakeSerializer,
     QueueItemSerializer,
+    ReassessmentDueSerializer,
     ReassessmentInputSerializer,
     ReassessmentSerializer,
     ResolveInputSerializer,
@@ -157,7 +160,7 @@ class AssessmentViewSet(AuditedViewSetMixin, mixins.RetrieveModelMixin, viewsets
         return Response(self.get_serializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
-class EscalationFilter(df.FilterSet):
+class EscalationFilter(StrictFilterSet):
     status = df.ChoiceFilter(choices=Escalation.Status.choices)
     level = df.ChoiceFilter(choices=Escalation.Level.choices)
 
@@ -181,10 +184,11 @@ class EscalationViewSet(
             return Escalation.objects.none()
         return selectors.escalations_for_clinician(self.request.user)  # type: ignore[arg-type]
 
-    @extend_schema(request=None, responses=EscalationSerializer)
+    @extend_schema(request=NoInputSerializer, responses=EscalationSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         """Take charge of the alert: stops the reminders. Records who and when."""
+        refuse_any_input(request)
         escalation = services.escalation_acknowledge(
             escalation=self.get_object(),
             user=request.user,  # type: ignore[arg-type]
@@ -221,12 +225,13 @@ class TriageQueueView(AuditedViewSetMixin, generics.ListAPIView):
         return selectors.triage_queue(self.request.user)  # type: ignore[arg-type]
 
 
-@extend_schema(tags=["patient: intake"], responses=dict)
+@extend_schema(tags=["patient: intake"], responses=IntakeFormSerializer)
 class IntakeFormView(generics.GenericAPIView):
-    """The current intake questionnaire: every question, its type and whether it is required."""
+    """The current intake questionnaire: every question, its type and whether it is required,
+    in the caller's language; the validated instruments say when they are shown in English."""
 
     def get(self, request: Request) -> Response:
-        return Response(form_definition())
+        return Response(intake_form())
 
 
 @extend_schema(tags=["patient: intake"])
@@ -247,6 +252,16 @@ class ReassessmentViewSet(
             return Reassessment.objects.none()
         patient = self.request.user.patient  # type: ignore[union-attr]
         return Reassessment.objects.filter(patient=patient).select_related("patient")
+
+    @extend_schema(
+        responses=ReassessmentDueSerializer,
+        summary="Which progress check (2, 6 or 12 weeks) is open now, and when the next opens",
+    )
+    @action(detail=False, methods=["get"])
+    def due(self, request: Request) -> Response:
+        patient = request.user.patient  # type: ignore[union-attr]
+        record(request, action=Action.VIEW, patients=[patient], object_type="reassessment_due")
+        return Response(ReassessmentDueSerializer(selectors.reassessment_due(patient)).data)
 
     @extend_schema(
         request=ReassessmentInputSerializer,
