@@ -87,6 +87,7 @@ def _patient_form(request: HttpRequest, patient: Patient | None) -> HttpResponse
         request.POST if request.method == "POST" else None,
         initial=initial,
         physiotherapists=clinic_physiotherapists(clinic),
+        clinic_language=clinic.language,
     )
     duplicates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
