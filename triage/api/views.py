@@ -29,6 +29,7 @@ from .serializers import (
     IntakeInputSerializer,
     IntakeSerializer,
     QueueItemSerializer,
+    ReassessmentDueSerializer,
     ReassessmentInputSerializer,
     ReassessmentSerializer,
     ResolveInputSerializer,
@@ -251,6 +252,16 @@ class ReassessmentViewSet(
             return Reassessment.objects.none()
         patient = self.request.user.patient  # type: ignore[union-attr]
         return Reassessment.objects.filter(patient=patient).select_related("patient")
+
+    @extend_schema(
+        responses=ReassessmentDueSerializer,
+        summary="Which progress check (2, 6 or 12 weeks) is open now, and when the next opens",
+    )
+    @action(detail=False, methods=["get"])
+    def due(self, request: Request) -> Response:
+        patient = request.user.patient  # type: ignore[union-attr]
+        record(request, action=Action.VIEW, patients=[patient], object_type="reassessment_due")
+        return Response(ReassessmentDueSerializer(selectors.reassessment_due(patient)).data)
 
     @extend_schema(
         request=ReassessmentInputSerializer,
