@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, html_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
@@ -103,7 +104,9 @@ def clinician_required(view: View | None = None, *, admin: bool = False) -> Any:
             request.scope = Scope(user, membership, memberships)  # type: ignore[attr-defined]
             if admin and membership.role != Membership.Role.ADMIN:
                 raise PermissionDenied
-            return func(request, *args, **kwargs)
+            # The dashboard shows times on the current clinic's clock.
+            with timezone.override(membership.clinic.timezone):
+                return func(request, *args, **kwargs)
 
         return wrapper
 
