@@ -144,8 +144,12 @@ export async function screening() {
   const sbQuestions = sb.items.map((text, i) => (i < 8
     ? choiceSet(`start_back_${i + 1}`, `${i + 1}. ${text}`, ["0", "1"], sb.responses, true)
     : choiceSet(`start_back_${i + 1}`, `${i + 1}. ${text}`, sb.item9_responses, sb.item9_responses, true)));
-  sections.push(h("section", { class: "card" }, h("h2", {}, _("The last 2 weeks")), h("p", {}, sb.preamble), sbQuestions,
-    h("p", { class: "copyright" }, sb.copyright)));
+  // Validated wording stays in its own language (the form says which, and why).
+  const otherLanguage = sb.language && form.language && sb.language !== form.language;
+  const sbBody = h("div", { lang: sb.language || null }, h("p", {}, sb.preamble), sbQuestions,
+    h("p", { class: "copyright" }, sb.copyright));
+  sections.push(h("section", { class: "card" }, h("h2", {}, _("The last 2 weeks")),
+    otherLanguage ? h("p", { class: "hint" }, sb.language_note) : null, sbBody));
 
   // One group of questions per page: shorter to read, easier one-handed.
   const status = h("div", { "aria-live": "assertive" });
