@@ -117,6 +117,7 @@ def test_after_a_wrong_code_the_device_waits_before_trying_another(world, enroll
     throttled = login("admin@a.example", code(enrolled_admin))
     assert throttled.status_code == 429
     assert throttled.json()["error"]["code"] == "otp_throttled"
+    assert 1 <= int(throttled["Retry-After"]) <= 2
 
 
 def test_wrong_codes_count_towards_the_login_lockout(world, enrolled_admin):
