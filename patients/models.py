@@ -246,14 +246,14 @@ class FollowUpReply(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.answer} (patient #{self.patient_id})"
+
     @property
     def worse_unseen(self) -> bool:
         return self.worse_at is not None and (
             self.worse_seen_at is None or self.worse_seen_at < self.worse_at
         )
-
-    def __str__(self) -> str:
-        return f"{self.answer} (patient #{self.patient_id})"
 
 
 class PatientNote(models.Model):

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clinic.errors import Conflict, DomainError
+from clinic.formats import patient_date
 from clinic.models import User
 from clinic.selectors import clinic_contacts
 from clinic.services import notification_cancel, notification_schedule
@@ -400,16 +402,21 @@ def reassessment_record(
 ) -> Reassessment:
     baseline = first_intake(patient)
     if baseline is None:
-        raise DomainError("There is no first assessment to compare with yet.")
+        raise DomainError(_("There is no first assessment to compare with yet."))
     now = timezone.now()
     done = set(patient.reassessments.values_list("milestone_weeks", flat=True))
     weeks = reassessment_milestone(baseline, now=now, done=done)
     if weeks is None:
         upcoming = [w for w in REASSESSMENT_WEEKS if w not in done]
         if not upcoming:
-            raise Conflict("All reassessments (2, 6 and 12 weeks) are already done.")
-        opens = (baseline.created_at + timedelta(weeks=upcoming[0]) - REASSESSMENT_EARLY).date()
-        raise Conflict(f"The next progress check opens on {opens.isoformat()}.")
+            raise Conflict(_("All reassessments (2, 6 and 12 weeks) are already done."))
+        opens = timezone.localdate(
+            baseline.created_at + timedelta(weeks=upcoming[0]) - REASSESSMENT_EARLY,
+            patient.timezone,
+        )
+        raise Conflict(
+            _("The next progress check opens on %(date)s.") % {"date": patient_date(opens)}
+        )
     odi = instruments.oswestry(oswestry).score if oswestry is not None else None
     odi_score = Decimal(str(odi)) if odi is not None else None
     reassessment = Reassessment.objects.create(

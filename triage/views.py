@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from clinic import audit, dashboard
 from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
+from clinic.forms import error_summary
 
 from . import selectors, services
-from .forms import IntakeForm, ResolveForm, ReviewForm
+from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
 
 HISTORY_LIMIT = 50
@@ -62,10 +63,11 @@ def _escalation(request: HttpRequest, pk: int) -> Escalation:
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
-    audit.record(request, action=audit.Action.ACKNOWLEDGE, patients=[escalation.patient],
-                 object_type="escalation", object_ids=[pk])  # fmt: skip
     try:
-        services.escalation_acknowledge(escalation=escalation, user=request.user)  # type: ignore[arg-type]
+        with audit.recorded(request, action=audit.Action.ACKNOWLEDGE,
+                            patients=[escalation.patient], object_type="escalation",
+                            object_ids=[pk]):  # fmt: skip
+            services.escalation_acknowledge(escalation=escalation, user=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -78,19 +80,19 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
-    audit.record(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
-                 object_type="escalation", object_ids=[pk])  # fmt: skip
     form = ResolveForm(request.POST)
     valid = form.is_valid()
     note = form.cleaned_data["note"] if valid else ""
     mark_reviewed = valid and form.cleaned_data["mark_reviewed"]
     try:
-        services.escalation_resolve(
-            escalation=escalation,
-            user=request.user,  # type: ignore[arg-type]
-            note=note,
-            mark_reviewed=mark_reviewed,
-        )
+        with audit.recorded(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
+                            object_type="escalation", object_ids=[pk]):  # fmt: skip
+            services.escalation_resolve(
+                escalation=escalation,
+                user=request.user,  # type: ignore[arg-type]
+                note=note,
+                mark_reviewed=mark_reviewed,
+            )
     except DomainError as exc:
         messages.error(
             request, f"Alert for {escalation.patient.full_name} not resolved: {exc.message}"
@@ -111,12 +113,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("patient"),
         pk=pk,
     )
-    audit.record(request, action=audit.Action.REVIEW, patients=[assessment.patient],
-                 object_type="assessment", object_ids=[pk])  # fmt: skip
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.assessment_review(assessment=assessment, user=request.user, note=note)  # type: ignore[arg-type]
+        with audit.recorded(request, action=audit.Action.REVIEW, patients=[assessment.patient],
+                            object_type="assessment", object_ids=[pk]):  # fmt: skip
+            services.assessment_review(assessment=assessment, user=request.user, note=note)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -128,35 +130,46 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """A screening questionnaire taken by a clinician (on the phone, in the room)."""
     patient = dashboard.load_patient(request, patient_pk)
-    form = IntakeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.intake_submit(
-                    patient=patient,
-                    submitted_by=request.user,  # type: ignore[arg-type]
-                    answers=data["answers"],
-                    start_back=data["start_back"],
-                    oswestry=data["oswestry"],
-                    description=data["description"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                audit.record(request, action=audit.Action.CREATE, patients=[patient],
-                             object_type="intake", object_ids=[recorded.pk])  # fmt: skip
-                result = recorded.assessment
-                messages.success(
-                    request,
-                    f"Intake recorded: {result.get_urgency_display().upper()}. "
-                    f"{result.clinician_summary}",
-                )
-                return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
-        messages.error(request, "The intake was not recorded: see the questions marked below.")
+    form = IntakeForm(request.POST if request.method == "POST" else None, age=patient.age)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.intake_submit(
+                patient=patient,
+                submitted_by=request.user,  # type: ignore[arg-type]
+                answers=data["answers"],
+                start_back=data["start_back"],
+                oswestry=data["oswestry"],
+                description=data["description"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                         object_type="intake", object_ids=[recorded.pk])  # fmt: skip
+            result = recorded.assessment
+            messages.success(
+                request,
+                f"Intake recorded: {result.get_urgency_display().upper()}. "
+                f"{result.clinician_summary}",
+            )
+            return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
     return render(
         request,
         "triage/intake_form.html",
-        {"form": form, "patient": patient, "nav": "patients"},
+        {
+            "form": form,
+            "errors": [
+                (href, text.replace(f": {UNANSWERED}", ": not answered"))
+                for href, text in error_summary(form, form.error_anchors())
+            ]
+            if form.is_bound
+            else [],
+            "errors_intro": UNANSWERED_WHY
+            if any(UNANSWERED in e for f in form.errors.values() for e in f)
+            else "",
+            "patient": patient,
+            "nav": "patients",
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

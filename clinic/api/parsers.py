@@ -9,6 +9,8 @@ import math
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 
@@ -19,7 +21,15 @@ MAX_DEPTH = 20
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_code = "request_too_large"
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
+
+
+def too_large(limit: int) -> str:
+    return gettext("The request body is larger than %(limit)s bytes.") % {"limit": limit}
+
+
+def _nested(depth: int) -> str:
+    return gettext("JSON nested deeper than %(depth)s levels.") % {"depth": depth}
 
 
 def _refuse_constant(name: str) -> Any:
@@ -48,17 +58,17 @@ def check_tree(value: Any, max_depth: int = MAX_DEPTH) -> None:
         node, depth = stack.pop()
         if isinstance(node, dict):
             if depth > max_depth:
-                raise exceptions.ParseError(f"JSON nested deeper than {max_depth} levels.")
+                raise exceptions.ParseError(_nested(max_depth))
             for key, child in node.items():
                 if _has_lone_surrogate(key):
-                    raise exceptions.ParseError("JSON string holds an unpaired surrogate.")
+                    raise exceptions.ParseError(gettext("JSON string holds an unpaired surrogate."))
                 stack.append((child, depth + 1))
         elif isinstance(node, list):
             if depth > max_depth:
-                raise exceptions.ParseError(f"JSON nested deeper than {max_depth} levels.")
+                raise exceptions.ParseError(_nested(max_depth))
             stack.extend((child, depth + 1) for child in node)
         elif isinstance(node, str) and _has_lone_surrogate(node):
-            raise exceptions.ParseError("JSON string holds an unpaired surrogate.")
+            raise exceptions.ParseError(gettext("JSON string holds an unpaired surrogate."))
 
 
 def loads(raw: bytes) -> Any:
@@ -66,11 +76,11 @@ def loads(raw: bytes) -> Any:
         text = raw.decode("utf-8")
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except UnicodeDecodeError as exc:
-        raise exceptions.ParseError("The body is not UTF-8.") from exc
+        raise exceptions.ParseError(gettext("The body is not UTF-8.")) from exc
     except RecursionError as exc:  # deeper than the interpreter can parse: certainly too deep
-        raise exceptions.ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.") from exc
+        raise exceptions.ParseError(_nested(MAX_DEPTH)) from exc
     except ValueError as exc:
-        raise exceptions.ParseError("The body is not valid JSON.") from exc
+        raise exceptions.ParseError(gettext("The body is not valid JSON.")) from exc
     check_tree(data)
     return data
 
@@ -81,7 +91,7 @@ class StrictJSONParser(JSONParser):
         # The middleware refuses a large Content-Length; this also bounds a body sent without one.
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
+            raise RequestTooLarge(too_large(limit))
         if not raw.strip():
-            raise exceptions.ParseError("The body is empty; send a JSON object.")
+            raise exceptions.ParseError(gettext("The body is empty; send a JSON object."))
         return loads(raw)

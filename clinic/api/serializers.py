@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
@@ -22,6 +23,19 @@ TEXT_FIELDS = (
     serializers.UUIDField,
     TimeZoneSerializerField,
 )
+
+
+# The kinds of JSON value, named in the errors (marked here, translated when reported).
+KINDS = {
+    "null": gettext_noop("null"),
+    "a boolean": gettext_noop("a boolean"),
+    "a number": gettext_noop("a number"),
+    "a string": gettext_noop("a string"),
+    "a list": gettext_noop("a list"),
+    "an object": gettext_noop("an object"),
+    "a whole-number id": gettext_noop("a whole-number id"),
+    "a whole number": gettext_noop("a whole number"),
+}
 
 
 def _json_kind(value: Any) -> str:
@@ -56,12 +70,15 @@ def strict_type_errors(field: serializers.Field, value: Any) -> list[str]:
         if kind != "a number" or not isinstance(value, int):
             expected = "a whole-number id"
         elif not 1 <= value <= MAX_ID:
-            return ["No such object."]
+            return [gettext("No such object.")]
     elif isinstance(field, serializers.IntegerField):
         if kind != "a number" or not isinstance(value, int):
             expected = "a whole number"
         elif field.max_value is None and field.min_value is None and abs(value) > MAX_INT:
-            return [f"Must be between {-MAX_INT} and {MAX_INT}."]
+            return [
+                gettext("Must be between %(low)s and %(high)s.")
+                % {"low": -MAX_INT, "high": MAX_INT}
+            ]
     elif isinstance(field, serializers.FloatField | serializers.DecimalField):
         expected = "a number" if kind != "a number" else None
     elif isinstance(field, serializers.MultipleChoiceField | serializers.ManyRelatedField):
@@ -92,16 +109,20 @@ def strict_type_errors(field: serializers.Field, value: Any) -> list[str]:
         expected = "a string" if kind != "a string" else None
     if expected is None:
         return []
-    return [f"Expected {expected}, got {kind}."]
+    expected = gettext(" or ").join(gettext(KINDS[e]) for e in expected.split(" or "))
+    return [
+        gettext("Expected %(expected)s, got %(kind)s.")
+        % {"expected": expected, "kind": gettext(KINDS[kind])}
+    ]
 
 
 def strict_query_errors(field: serializers.Field, text: str) -> list[str]:
     """The same rule for a query parameter, which is text by nature: a number is its plain
     digits ("7", not " 7", "7.0" or "1e1"), a boolean is "true" or "false"."""
     if isinstance(field, serializers.BooleanField) and text not in ("true", "false"):
-        return ['Expected "true" or "false".']
+        return [gettext('Expected "true" or "false".')]
     if isinstance(field, serializers.IntegerField) and not re.fullmatch(r"-?[0-9]{1,18}", text):
-        return ["Expected a whole number."]
+        return [gettext("Expected a whole number.")]
     return []
 
 
@@ -120,14 +141,14 @@ class StrictInputMixin:
             fields = self.fields  # type: ignore[attr-defined]
             writable = {name: field for name, field in fields.items() if not field.read_only}
             errors: dict[str, list[str]] = {
-                name: ["This field is not accepted here."]
+                name: [gettext("This field is not accepted here.")]
                 for name in sorted(set(data) - set(writable))
             }
             if getattr(self, "parent", None) is not None and getattr(self.root, "partial", False):  # type: ignore[attr-defined]
                 # A PATCH may leave out top-level fields, but an item it sends (a relief entry,
                 # a medicine) is a whole new item: its required fields stay required.
                 errors.update(
-                    (name, ["This field is required."])
+                    (name, [gettext("This field is required.")])
                     for name, field in writable.items()
                     if field.required and name not in data
                 )

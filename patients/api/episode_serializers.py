@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
@@ -30,7 +31,7 @@ MAX_DURATION_MINUTES = 7 * 24 * 60
 
 def _not_in_future(value: Any) -> Any:
     if value is not None and value > timezone.now() + CLOCK_SKEW:
-        raise serializers.ValidationError("Cannot be in the future.")
+        raise serializers.ValidationError(_("Cannot be in the future."))
     return value
 
 
@@ -51,7 +52,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         given = parse_datetime(value) if isinstance(value, str) else None
         if given is not None and given.tzinfo is None:
             raise serializers.ValidationError(
-                "Include the UTC offset, e.g. 2026-11-20T08:15:00+01:00."
+                _("Include the UTC offset, e.g. 2026-11-20T08:15:00+01:00.")
             )
         return parsed
 
@@ -126,7 +127,7 @@ class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     def validate_relief(self, value: list[Mapping[str, str]]) -> list[Mapping[str, str]]:
         methods = [r.get("method") for r in value]
         if len(methods) != len(set(methods)):
-            raise serializers.ValidationError("Each relief method may appear once.")
+            raise serializers.ValidationError(_("Each relief method may appear once."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -137,14 +138,14 @@ class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
             ended = getattr(self.instance, "ended_at", None)
         if ended is not None and attrs.get("duration_minutes") is not None:
             raise serializers.ValidationError(
-                {"duration_minutes": ["Give ended_at or duration_minutes, not both."]}
+                {"duration_minutes": [_("Give ended_at or duration_minutes, not both.")]}
             )
         if ended is None or started is None:
             return attrs
         if ended < started:
-            raise serializers.ValidationError({"ended_at": ["Cannot be before started_at."]})
+            raise serializers.ValidationError({"ended_at": [_("Cannot be before started_at.")]})
         if (ended - started).total_seconds() > MAX_DURATION_MINUTES * 60:
-            raise serializers.ValidationError({"ended_at": ["An episode lasts at most 7 days."]})
+            raise serializers.ValidationError({"ended_at": [_("An episode lasts at most 7 days.")]})
         return attrs
 
 
@@ -210,7 +211,7 @@ class EpisodeDeletedSerializer(serializers.Serializer):
 
 def episode_deleted_body(episode: Episode) -> dict[str, Any]:
     triage = episode_triage(episode)
-    message = (
+    message = _(
         "You deleted this episode earlier, so it stays deleted; "
         "send a new episode (a new client_id) if you meant to record it again."
     )

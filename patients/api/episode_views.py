@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -27,6 +28,15 @@ from clinic.idempotency import PARAMETER, idempotent
 from .. import analytics, episodes
 from ..models import Episode, Patient
 from ..selectors import patients_for_clinician
+from ..vocabulary import (
+    EPISODE_RED_FLAG_QUESTIONS,
+    Function,
+    Region,
+    ReliefEffect,
+    ReliefMethod,
+    Side,
+    Trigger,
+)
 from .episode_serializers import (
     ClinicianEpisodeSerializer,
     EpisodeDeletedSerializer,
@@ -38,6 +48,38 @@ from .episode_serializers import (
     episode_deleted_body,
     episode_triage,
 )
+
+
+class VocabularyTermSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class EpisodeVocabularySerializer(serializers.Serializer):
+    triggers = VocabularyTermSerializer(many=True)
+    relief_methods = VocabularyTermSerializer(many=True)
+    relief_effects = VocabularyTermSerializer(many=True)
+    sides = VocabularyTermSerializer(many=True)
+    regions = VocabularyTermSerializer(many=True)
+    functions = VocabularyTermSerializer(many=True)
+    red_flags = VocabularyTermSerializer(many=True, help_text="The mini red-flag re-check")
+
+
+def _terms(choices: Any) -> list[dict[str, str]]:
+    return [{"code": str(code), "label": str(label)} for code, label in choices]
+
+
+def episode_vocabulary() -> dict[str, list[dict[str, str]]]:
+    return {
+        "triggers": _terms(Trigger.choices),
+        "relief_methods": _terms(ReliefMethod.choices),
+        "relief_effects": _terms(ReliefEffect.choices),
+        "sides": _terms(Side.choices),
+        "regions": _terms(Region.choices),
+        "functions": _terms(Function.choices),
+        "red_flags": _terms(EPISODE_RED_FLAG_QUESTIONS.items()),
+    }
+
 
 DAYS = OpenApiParameter(
     "days",
@@ -62,7 +104,7 @@ def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
 def parse_days(request: Request) -> int:
     raw = request.query_params.get("days", "30")
     if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 365:
-        raise serializers.ValidationError({"days": ["A whole number of days from 1 to 365."]})
+        raise serializers.ValidationError({"days": [_("A whole number of days from 1 to 365.")]})
     return int(raw)
 
 
@@ -215,6 +257,14 @@ class EpisodeViewSet(
             "errors": {},
             "triage": episode_triage(recorded.episode),
         }
+
+    @extend_schema(
+        responses=EpisodeVocabularySerializer,
+        summary="The diary's words: trigger, relief and red-flag codes with their labels",
+    )
+    @action(detail=False, methods=["get"])
+    def vocabulary(self, request: Request) -> Response:
+        return Response(EpisodeVocabularySerializer(episode_vocabulary()).data)
 
     @extend_schema(parameters=[DAYS], responses=dict, summary="Statistics for the app's charts")
     @action(detail=False, methods=["get"])

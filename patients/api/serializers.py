@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -54,7 +55,9 @@ class EraseConfirmSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate_confirm(self, value: bool) -> bool:
         if value is not True:
-            raise serializers.ValidationError('Erasure cannot be undone: send {"confirm": true}.')
+            raise serializers.ValidationError(
+                _('Erasure cannot be undone: send {"confirm": true}.')
+            )
         return value
 
 
@@ -75,7 +78,7 @@ class PatientCreateSerializer(PatientUpdateSerializer):
             clinics = list(self.fields["clinic"].queryset[:2])  # type: ignore[attr-defined]
             if len(clinics) != 1:
                 raise serializers.ValidationError(
-                    {"clinic": ["Required: you work at more than one clinic."]}
+                    {"clinic": [_("Required: you work at more than one clinic.")]}
                 )
             attrs["clinic"] = clinics[0]
         return attrs

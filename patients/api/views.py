@@ -5,6 +5,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import filters, generics, mixins, serializers, status, viewsets
@@ -109,7 +110,7 @@ class PatientViewSet(
     def erase(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
         if not is_clinic_admin(request.user, patient.clinic_id):  # type: ignore[arg-type]
-            raise PermissionDenied("Only the clinic's admins can erase a patient's data.")
+            raise PermissionDenied(_("Only the clinic's admins can erase a patient's data."))
         EraseConfirmSerializer(data=request.data).is_valid(raise_exception=True)
         return Response(PatientSerializer(services.patient_erase(patient=patient)).data)
 

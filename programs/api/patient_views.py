@@ -54,7 +54,7 @@ def adherence_response(patient: Patient, request: Request) -> Response:
     query.is_valid(raise_exception=True)
     program = selectors.program_for_adherence(patient, query.validated_data.get("program"))
     if program is None:
-        raise NoProgram("No exercise program has been assigned.")
+        raise NoProgram(gettext("No exercise program has been assigned."))
     program.patient = patient
     report = selectors.program_adherence(program, weeks=query.validated_data["weeks"])
     record(request, action=Action.VIEW, patients=[patient], object_type="program_adherence",
