@@ -23,6 +23,7 @@ from tests.factories import PASSWORD
 from tests.triage.helpers import EMERGENCY
 from triage.models import Assessment, Escalation
 
+from .alert_walk import handle_cauda_equina_alert
 from .conftest import record_episode, record_intake
 from .test_browser import ARTIFACTS, browser, chromium  # noqa: F401 - fixtures
 
@@ -146,8 +147,8 @@ def test_a_physiotherapist_registers_a_patient_and_handles_a_cauda_equina_alert(
     world,
     capsys,
 ):
-    """Acceptance 1 of issue 13, at tablet width. This part: registering the patient and
-    recording the screening. The alert's handling continues below (see the end)."""
+    """Acceptance 1 of issue 13, at tablet width: register a patient who phoned, record a
+    screening with a cauda equina answer, then handle the alert (tests/dashboard/alert_walk.py)."""
     assert not world.physio.memberships.filter(role="admin").exists()
     context = browser.new_context(viewport=TABLET, has_touch=True)
     page = context.new_page()
@@ -202,7 +203,15 @@ def test_a_physiotherapist_registers_a_patient_and_handles_a_cauda_equina_alert(
     assert escalation.assessment.intake.submitted_by == world.physio
     snap(page, "walk-05-patient-page-alert", capsys)
 
-    # dashb continues here: on this patient page (tablet, logged in as world.physio), check
-    # which answer raised the alert and the patient's words, acknowledge and resolve it with a
-    # note, then see who resolved it and the note on the patient page and in /triage/ history.
+    # The alert: which answers raised it and the patient's words, acknowledge and resolve it
+    # with a note, then who resolved it and the note on the patient page and in /triage/.
+    handle_cauda_equina_alert(
+        page,
+        live_server.url,
+        patient=patient,
+        escalation=escalation,
+        physio=world.physio,
+        words="Numb around the back passage since this morning; trouble passing urine.",
+        snap=lambda p, name: snap(p, name, capsys),
+    )
     context.close()
