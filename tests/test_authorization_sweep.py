@@ -52,6 +52,13 @@ ROUTES: dict[str, Route] = {
     "api/v1/auth/token/": Route(PUBLIC),
     "api/v1/auth/token/refresh/": Route(PUBLIC),
     "api/v1/auth/logout/": Route(PUBLIC),
+    # The patient app's invitation step: the token in the body is the credential.
+    "api/v1/auth/invitation/": Route(PUBLIC),
+    "api/v1/auth/invitation/accept/": Route(PUBLIC),
+    # The patient app's shell, worker and strings: no patient data (test_app_shell.py).
+    "app/": Route(PUBLIC),
+    "app/sw.js": Route(PUBLIC),
+    "app/jsi18n/<str:language>/": Route(PUBLIC),
     "api/v1/intake-form/": Route(PATIENT),
     # the patient's own data
     "api/v1/me/": Route(PATIENT),
@@ -65,7 +72,9 @@ ROUTES: dict[str, Route] = {
     "api/v1/^episodes/(?P<pk>[^/.]+)/$": Route(PATIENT, "episode"),
     "api/v1/^episodes/summary/$": Route(PATIENT),
     "api/v1/^episodes/sync/$": Route(PATIENT),
+    "api/v1/^episodes/vocabulary/$": Route(PATIENT),
     "api/v1/^reassessments/$": Route(PATIENT),
+    "api/v1/^reassessments/due/$": Route(PATIENT),
     "api/v1/program/": Route(PATIENT),
     "api/v1/program/adherence/": Route(PATIENT),
     "api/v1/^program/sessions/$": Route(PATIENT),
