@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -439,4 +439,61 @@ def recent_adherence(
             percents.append(adherence.percent(capped, prescribed))
             covered_days.append(seconds / 86400)
         result[program.pk] = RecentAdherence(program, percents[1], percents[0], covered_days[0])
+    return result
+
+
+# --- adherence up to a moment, many patients at once (the outcomes report) ------------------
+
+WEEK_SECONDS = 7 * 86400
+
+
+def adherence_until(cuts: Mapping[int, dt.datetime]) -> dict[int, int | None]:
+    """Per patient, the share of prescribed exercise done from their programs' start to their cut.
+
+    Like `recent_adherence`: the current revision's doses, prorated by the time each program ran
+    before the cut (until its end date or the day it was ended), each exercise capped at its
+    prescription; every program of the patient counts. None: no program ran before the cut.
+    Two queries for programs and their items, one for what was done.
+    """
+    programs = list(
+        Program.objects.filter(patient_id__in=list(cuts), current_revision__isnull=False)
+        .select_related("patient", "current_revision")
+        .prefetch_related("current_revision__items")
+    )
+    done: dict[tuple[int, int], int] = {}
+    if programs:
+        rows = SessionItem.objects.filter(
+            session__program__in=[p.pk for p in programs],
+            session__performed_at__lt=max(cuts.values()),
+        ).values_list("session__patient_id", "session__program_id", "exercise_id",
+                      "session__performed_at")  # fmt: skip
+        for patient_id, program_id, exercise_id, performed_at in rows.iterator(chunk_size=5000):
+            if performed_at < cuts[patient_id]:
+                done[(program_id, exercise_id)] = done.get((program_id, exercise_id), 0) + 1
+    tallies: dict[int, list[adherence.ExerciseTally]] = {}
+    for program in programs:
+        revision = program.current_revision
+        assert revision is not None  # noqa: S101 - filtered above
+        tz = program.patient.timezone
+        start = dt.datetime.combine(revision.start_date, dt.time.min, tzinfo=tz)
+        end = cuts[program.patient_id]
+        if revision.end_date is not None:
+            day_after = revision.end_date + dt.timedelta(days=1)
+            end = min(end, dt.datetime.combine(day_after, dt.time.min, tzinfo=tz))
+        if program.ended_at is not None:
+            end = min(end, program.ended_at)
+        seconds = int((end - start).total_seconds())
+        if seconds <= 0:
+            continue  # not running before the cut
+        share = Fraction(seconds, WEEK_SECONDS)
+        for item in revision.items.all():
+            tally = adherence.ExerciseTally(item.exercise_id)
+            tally.prescribed = share * item.times_per_day * item.days_per_week
+            tally.done = done.get((program.pk, item.exercise_id), 0)
+            tallies.setdefault(program.patient_id, []).append(tally)
+    result: dict[int, int | None] = {}
+    for patient_id, items in tallies.items():
+        prescribed = sum((t.prescribed for t in items), Fraction(0))
+        capped = sum((t.capped_done for t in items), Fraction(0))
+        result[patient_id] = adherence.percent(capped, prescribed)
     return result
