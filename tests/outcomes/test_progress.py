@@ -53,7 +53,9 @@ def _assert_progress(body):
         for p in body["points"]
     ]
     assert got == EXPECTED
-    assert body["summary"] == "Pain down 4 points since 3 March: a clinically important improvement."
+    assert body["summary"] == (
+        "Pain down 4 points since 3 March: a clinically important improvement."
+    )
     assert body["odi_summary"] == (
         "Oswestry disability down 20 points since 3 March: a clinically important improvement."
     )
@@ -93,7 +95,9 @@ def test_a_small_fall_is_not_yet_important_and_a_rise_is_worse(world, patient_cl
     check(world.patient, first, 2, nrs=4, odi_total=None)
     body = patient_client.get("/api/v1/me/progress/").json()
     # 5 -> 4: 1 point (< 2) and 20 % (< 30 %).
-    assert body["summary"] == "Pain down 1 point since 3 March: not yet a clinically important change."
+    assert body["summary"] == (
+        "Pain down 1 point since 3 March: not yet a clinically important change."
+    )
     assert body["next_check_weeks"] == 6
     check(world.patient, first, 6, nrs=7, odi_total=None)
     body = patient_client.get("/api/v1/me/progress/").json()
@@ -114,8 +118,7 @@ def test_the_patient_page_draws_the_trajectory_with_its_table(world, history, cl
     pain = _svg(html, "progress-pain")
     # x: 56 + 568 x days/84 (first screening to the 12-week check); y: 16 + 188 x (1 - nrs/10).
     points = [
-        (c.get("cx"), c.get("cy"), c.find(f"{SVG}title").text)
-        for c in pain.iter(f"{SVG}circle")
+        (c.get("cx"), c.get("cy"), c.find(f"{SVG}title").text) for c in pain.iter(f"{SVG}circle")
     ]
     assert points == [
         ("56", "72.4", "First screening, 03 Mar 2026: 7"),
@@ -131,7 +134,8 @@ def test_the_patient_page_draws_the_trajectory_with_its_table(world, history, cl
     ticks = [t.text for t in pain.iter(f"{SVG}text") if "tick" in t.get("class", "")]
     assert "03 Mar" in ticks and "26 May" in ticks
     table = re.search(r'<table class="progress-table">.*?</table>', html, re.S).group(0)
-    cells = [re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    cells = [re.sub(r"<[^>]+>", " ", row).split() for row in rows]
     assert cells[2][:3] == ["2-week", "check", "17"]
     assert "Better, below the MIC" in table
     assert "Clinically important (≥ MIC, ≥ 30 %)" in table

@@ -102,7 +102,7 @@ class CSVRenderer(BaseRenderer):
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:  # noqa: E501
+    ) -> bytes:
         if isinstance(data, (bytes, str)):
             return data.encode() if isinstance(data, str) else data
         return JSONRenderer().render(data)  # an error body
