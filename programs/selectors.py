@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 from fractions import Fraction
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     OuterRef,
@@ -453,47 +455,53 @@ def adherence_until(cuts: Mapping[int, dt.datetime]) -> dict[int, int | None]:
     Like `recent_adherence`: the current revision's doses, prorated by the time each program ran
     before the cut (until its end date or the day it was ended), each exercise capped at its
     prescription; every program of the patient counts. None: no program ran before the cut.
-    Two queries for programs and their items, one for what was done.
+    Two queries: the prescribed items, and what was done before each program's cut.
     """
-    programs = list(
-        Program.objects.filter(patient_id__in=list(cuts), current_revision__isnull=False)
-        .select_related("patient", "current_revision")
-        .prefetch_related("current_revision__items")
+    items = list(
+        ProgramItem.objects.filter(
+            revision__program__patient_id__in=list(cuts),
+            revision_id=F("revision__program__current_revision_id"),
+        ).values_list(
+            "revision__program_id", "revision__program__patient_id",
+            "revision__program__patient__timezone", "revision__start_date", "revision__end_date",
+            "revision__program__ended_at", "exercise_id", "times_per_day", "days_per_week",
+        )  # fmt: skip
     )
+    program_cuts = {program: cuts[patient] for program, patient, *_ in items}
     done: dict[tuple[int, int], int] = {}
-    if programs:
-        rows = SessionItem.objects.filter(
-            session__program__in=[p.pk for p in programs],
-            session__performed_at__lt=max(cuts.values()),
-        ).values_list("session__patient_id", "session__program_id", "exercise_id",
-                      "session__performed_at")  # fmt: skip
-        for patient_id, program_id, exercise_id, performed_at in rows.iterator(chunk_size=5000):
-            if performed_at < cuts[patient_id]:
-                done[(program_id, exercise_id)] = done.get((program_id, exercise_id), 0) + 1
+    if program_cuts:
+        cut = Case(
+            *(When(session__program_id=pk, then=Value(at)) for pk, at in program_cuts.items()),
+            output_field=DateTimeField(),
+        )
+        rows = (
+            SessionItem.objects.filter(session__program_id__in=list(program_cuts))
+            .annotate(cut=cut)
+            .filter(session__performed_at__lt=F("cut"))
+            .values_list("session__program_id", "exercise_id")
+            .annotate(n=Count("id"))
+        )
+        done = {(program, exercise): n for program, exercise, n in rows}
     tallies: dict[int, list[adherence.ExerciseTally]] = {}
-    for program in programs:
-        revision = program.current_revision
-        assert revision is not None  # noqa: S101 - filtered above
-        tz = program.patient.timezone
-        start = dt.datetime.combine(revision.start_date, dt.time.min, tzinfo=tz)
-        end = cuts[program.patient_id]
-        if revision.end_date is not None:
-            day_after = revision.end_date + dt.timedelta(days=1)
-            end = min(end, dt.datetime.combine(day_after, dt.time.min, tzinfo=tz))
-        if program.ended_at is not None:
-            end = min(end, program.ended_at)
+    for program, patient, tz, start_date, end_date, ended_at, exercise, tpd, dpw in items:
+        zone = ZoneInfo(str(tz))
+        start = dt.datetime.combine(start_date, dt.time.min, tzinfo=zone)
+        end = cuts[patient]
+        if end_date is not None:
+            day_after = end_date + dt.timedelta(days=1)
+            end = min(end, dt.datetime.combine(day_after, dt.time.min, tzinfo=zone))
+        if ended_at is not None:
+            end = min(end, ended_at)
         seconds = int((end - start).total_seconds())
         if seconds <= 0:
             continue  # not running before the cut
-        share = Fraction(seconds, WEEK_SECONDS)
-        for item in revision.items.all():
-            tally = adherence.ExerciseTally(item.exercise_id)
-            tally.prescribed = share * item.times_per_day * item.days_per_week
-            tally.done = done.get((program.pk, item.exercise_id), 0)
-            tallies.setdefault(program.patient_id, []).append(tally)
+        tally = adherence.ExerciseTally(exercise)
+        tally.prescribed = Fraction(seconds * tpd * dpw, WEEK_SECONDS)
+        tally.done = done.get((program, exercise), 0)
+        tallies.setdefault(patient, []).append(tally)
     result: dict[int, int | None] = {}
-    for patient_id, items in tallies.items():
-        prescribed = sum((t.prescribed for t in items), Fraction(0))
-        capped = sum((t.capped_done for t in items), Fraction(0))
+    for patient_id, patient_tallies in tallies.items():
+        prescribed = sum((t.prescribed for t in patient_tallies), Fraction(0))
+        capped = sum((t.capped_done for t in patient_tallies), Fraction(0))
         result[patient_id] = adherence.percent(capped, prescribed)
     return result

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from .instruments import PATHWAYS, ImportantChange, important_change
 
@@ -144,7 +145,7 @@ def sentence(
 # --- the clinic report ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PatientOutcome:
     """What the selector fetched about one patient whose 12-week check falls in the period."""
 
@@ -162,11 +163,12 @@ class PatientOutcome:
     week12_odi: float | None
     adherence: int | None  # percent of prescribed exercise up to the 12-week check; None: none
 
-    @property
+    # Computed once: the report reads them for every section the patient falls in.
+    @cached_property
     def nrs_change(self) -> ImportantChange | None:
         return _change("nrs", self.baseline_nrs, self.week12_nrs)
 
-    @property
+    @cached_property
     def odi_change(self) -> ImportantChange | None:
         return _change("odi", self.baseline_odi, self.week12_odi)
 
@@ -227,8 +229,21 @@ class Spread:
         return self.n >= MIN_REPORTABLE
 
 
+class _Exact(Sequence[Fraction]):
+    """Sorted floats read back as exact fractions, only where a quantile looks."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i: int) -> Fraction:  # type: ignore[override]
+        return Fraction(Decimal(repr(self.values[i])))
+
+
 def spread(values: Iterable[float]) -> Spread:
-    ordered = sorted(Fraction(Decimal(repr(v))) for v in values)
+    ordered = _Exact(sorted(values))
     if len(ordered) < MIN_REPORTABLE:
         return Spread(len(ordered), None, None, None)
     return Spread(
