@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateTimeField,
     Exists,
     F,
     OuterRef,
@@ -449,6 +448,19 @@ def recent_adherence(
 WEEK_SECONDS = 7 * 86400
 
 
+ITEM_FIELDS = (
+    "revision__program_id",
+    "revision__program__patient_id",
+    "revision__program__patient__timezone",
+    "revision__start_date",
+    "revision__end_date",
+    "revision__program__ended_at",
+    "exercise_id",
+    "times_per_day",
+    "days_per_week",
+)
+
+
 def adherence_until(cuts: Mapping[int, dt.datetime]) -> dict[int, int | None]:
     """Per patient, the share of prescribed exercise done from their programs' start to their cut.
 
@@ -462,22 +474,27 @@ def adherence_until(cuts: Mapping[int, dt.datetime]) -> dict[int, int | None]:
             revision__program__patient_id__in=list(cuts),
             revision_id=F("revision__program__current_revision_id"),
         ).values_list(
-            "revision__program_id", "revision__program__patient_id",
-            "revision__program__patient__timezone", "revision__start_date", "revision__end_date",
-            "revision__program__ended_at", "exercise_id", "times_per_day", "days_per_week",
-        )  # fmt: skip
+            "revision__program_id",
+            "revision__program__patient_id",
+            "revision__program__patient__timezone",
+            "revision__start_date",
+            "revision__end_date",
+            "revision__program__ended_at",
+            "exercise_id",
+            "times_per_day",
+            "days_per_week",
+        )
     )
     program_cuts = {program: cuts[patient] for program, patient, *_ in items}
     done: dict[tuple[int, int], int] = {}
     if program_cuts:
-        cut = Case(
-            *(When(session__program_id=pk, then=Value(at)) for pk, at in program_cuts.items()),
-            output_field=DateTimeField(),
+        # One index range per program (program, performed_at): PostgreSQL ORs them in a bitmap.
+        before_cut = Q(
+            *(Q(program_id=pk, performed_at__lt=at) for pk, at in program_cuts.items()),
+            _connector=Q.OR,
         )
         rows = (
-            SessionItem.objects.filter(session__program_id__in=list(program_cuts))
-            .annotate(cut=cut)
-            .filter(session__performed_at__lt=F("cut"))
+            SessionItem.objects.filter(session__in=ExerciseSession.objects.filter(before_cut))
             .values_list("session__program_id", "exercise_id")
             .annotate(n=Count("id"))
         )

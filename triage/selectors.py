@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from clinic.models import User
@@ -145,24 +145,31 @@ def outcome_report(
 ) -> outcomes.Report:
     """The outcomes report of these clinics (the caller's, already checked) for the period.
 
-    Three queries here (first screenings, progress checks, and the adherence provider's).
+    One query here (first screenings with their progress checks), two in the adherence provider.
     """
     now = now or timezone.now()
-    first = list(outcome_cohort(clinic_ids, start=start, end=end).values_list(*COHORT_FIELDS))
-    ids = [r[0] for r in first]
-    checks: dict[int, dict[int, tuple[int, Decimal | None]]] = {}
-    if ids:
-        for patient_id, weeks, nrs, odi in Reassessment.objects.filter(
-            patient_id__in=ids
-        ).values_list("patient_id", "milestone_weeks", "pain_nrs", "oswestry_score"):
-            checks.setdefault(patient_id, {})[weeks] = (nrs, odi)
+    checks = "patient__reassessments"
+    due = Q()
+    for weeks in REASSESSMENT_WEEKS:  # a check counts when its milestone has come
+        due |= Q(**{f"{checks}__milestone_weeks": weeks,
+                    "created_at__lte": now - dt.timedelta(weeks=weeks)})  # fmt: skip
+    final = Q(**{f"{checks}__milestone_weeks": outcomes.OUTCOME_WEEKS})
+    first = list(
+        outcome_cohort(clinic_ids, start=start, end=end)
+        .values_list(*COHORT_FIELDS)
+        .annotate(
+            done=Count(f"{checks}__id", filter=due),
+            nrs12=Max(f"{checks}__pain_nrs", filter=final),
+            odi12=Max(f"{checks}__oswestry_score", filter=final),
+        )
+    )
     cuts = {r[0]: r[6] + dt.timedelta(weeks=outcomes.OUTCOME_WEEKS) for r in first}
     adherence = patient_outcomes.adherence_until(cuts)
     rows = []
-    for pid, clinic_id, physio_id, given, family, email, at, nrs, odi, risk, pathway in first:
-        done = checks.get(pid, {})
-        due = [w for w in REASSESSMENT_WEEKS if at + dt.timedelta(weeks=w) <= now]
-        final = done.get(outcomes.OUTCOME_WEEKS)
+    for row in first:
+        pid, clinic_id, physio_id, given, family, email, at, nrs, odi, risk, pathway = row[:11]
+        done, nrs12, odi12 = row[11:]
+        due_count = sum(1 for w in REASSESSMENT_WEEKS if at + dt.timedelta(weeks=w) <= now)
         rows.append(
             outcomes.PatientOutcome(
                 patient_id=pid,
@@ -171,12 +178,12 @@ def outcome_report(
                 pathway=pathway or "",
                 physio_id=physio_id,
                 physio_name=f"{given} {family}".strip() or (email or ""),
-                checks_due=len(due),
-                checks_done=sum(1 for w in due if w in done),
+                checks_due=due_count,
+                checks_done=done,
                 baseline_nrs=nrs,
-                week12_nrs=final[0] if final else None,
+                week12_nrs=nrs12,
                 baseline_odi=_float(odi),
-                week12_odi=_float(final[1]) if final else None,
+                week12_odi=_float(odi12),
                 adherence=adherence.get(pid),
             )
         )

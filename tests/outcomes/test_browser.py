@@ -27,7 +27,12 @@ def _page(browser, live_server, user, size):  # noqa: F811 - the fixture
 
 
 def test_the_outcomes_page_and_progress_panel_in_a_browser(
-    browser, live_server, world, cohort, history, capsys  # noqa: F811
+    browser,
+    live_server,
+    world,
+    cohort,
+    history,
+    capsys,  # noqa: F811
 ):
     for size in sorted(SIZES):
         _look(browser, live_server, world, size, capsys)
