@@ -127,7 +127,8 @@ def sentence(
         None,
     )
     if latest is None:
-        return f"No progress check with a {name.lower()} score yet since {when}."
+        score = "a pain score" if measure == "nrs" else "an Oswestry score"
+        return f"No progress check with {score} yet since {when}."
     change = latest.nrs_change if measure == "nrs" else latest.odi_change
     assert change is not None  # noqa: S101 - selected above
     if change.improvement > 0:

@@ -8,15 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.test import Client
 
-from tests.dashboard.test_browser import browser, chromium  # noqa: F401 - fixtures
-from tests.outcomes.test_progress import history  # noqa: F401 - fixture
-from tests.outcomes.test_report import PERIOD, cohort  # noqa: F401 - fixture
+from tests.outcomes.test_report import PERIOD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "outcomes"
 SIZES = {"desktop": {"width": 1366, "height": 900}, "tablet": {"width": 834, "height": 1112}}
 
 
-def _page(browser, live_server, user, size):  # noqa: F811 - the fixture
+def _page(browser, live_server, user, size):
     client = Client()
     client.force_login(user)
     context = browser.new_context(viewport=size)
@@ -32,13 +30,13 @@ def test_the_outcomes_page_and_progress_panel_in_a_browser(
     world,
     cohort,
     history,
-    capsys,  # noqa: F811
+    capsys,
 ):
     for size in sorted(SIZES):
         _look(browser, live_server, world, size, capsys)
 
 
-def _look(browser, live_server, world, size, capsys):  # noqa: F811 - the fixture
+def _look(browser, live_server, world, size, capsys):
     page = _page(browser, live_server, world.physio, SIZES[size])
     query = "&".join(f"{k}={v}" for k, v in PERIOD.items())
     page.goto(f"{live_server.url}/triage/outcomes/?{query}")
