@@ -4,14 +4,31 @@ from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+from .serializers import StrictInputMixin
+
+
+class TokenObtainSerializer(StrictInputMixin, jwt_serializers.TokenObtainPairSerializer):
+    pass
+
+
+class TokenRefreshSerializer(StrictInputMixin, jwt_serializers.TokenRefreshSerializer):
+    pass
+
+
+class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistSerializer):
+    pass
 
 
 @extend_schema(
     tags=["auth"], summary="Exchange email and password for an access and a refresh token"
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
+    serializer_class = TokenObtainSerializer  # type: ignore[assignment]
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         # django-axes marks a lockout on the request it is given; hand it Django's own request
@@ -35,9 +52,9 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     tags=["auth"], summary="Exchange a refresh token for a new pair (the old one is revoked)"
 )
 class TokenRefreshView(jwt_views.TokenRefreshView):
-    pass
+    serializer_class = TokenRefreshSerializer  # type: ignore[assignment]
 
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")
 class LogoutView(jwt_views.TokenBlacklistView):
-    pass
+    serializer_class = TokenBlacklistSerializer  # type: ignore[assignment]

@@ -214,8 +214,14 @@ class TemplateItemSerializer(ItemSerializer):
 # --- templates -----------------------------------------------------------------------------
 
 
+def blank_or_choice(choices: Any) -> serializers.ChoiceField:
+    """An answer field whose stored value may be blank: the schema's enum allows "" too."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class TemplateSerializer(serializers.ModelSerializer):
     shipped = serializers.BooleanField(source="is_shipped")
+    pathway = blank_or_choice(Pathway.choices)
     items = TemplateItemSerializer(many=True)
 
     class Meta:
@@ -239,6 +245,8 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 
 class TemplateBriefSerializer(serializers.ModelSerializer):
+    pathway = blank_or_choice(Pathway.choices)
+
     class Meta:
         model = ProgramTemplate
         fields = ("id", "name", "pathway")
