@@ -494,7 +494,9 @@ def _outcomes(rng: random.Random, pids: list[int], now: dt.datetime) -> dict[str
     """A first screening (pain, Oswestry, STarT Back) for every patient and the progress checks
     (2, 6, 12 weeks) each answered with a probability, for the outcomes report."""
     n0, a0, r0 = next_id(Intake), next_id(Assessment), next_id(Reassessment)
-    intakes, assessments, checks = [], [], []
+    intakes: list[tuple[Any, ...]] = []
+    assessments: list[tuple[Any, ...]] = []
+    checks: list[tuple[Any, ...]] = []
     for k, pid in enumerate(pids):
         at = (now - dt.timedelta(seconds=rng.random() * OUTCOME_DAYS * 86400)).replace(
             microsecond=0

@@ -29,7 +29,7 @@ class ChangeSerializer(serializers.Serializer):
 
 class ProgressPointSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    label = serializers.CharField(help_text='"First screening" or "N-week check"')
+    label = serializers.CharField(help_text='"First screening" or "N-week check"')  # type: ignore[assignment]
     weeks = serializers.IntegerField(allow_null=True, help_text="null: the first screening")
     nrs = serializers.IntegerField(allow_null=True, help_text="Pain 0-10")
     odi = serializers.FloatField(allow_null=True, help_text="Oswestry Disability Index 0-100")
@@ -125,7 +125,7 @@ class ResponseRateSerializer(serializers.Serializer):
 class ReportRowSerializer(serializers.Serializer):
     section = serializers.ChoiceField(choices=outcomes.SECTIONS)
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     patients = serializers.IntegerField()
     response = ResponseRateSerializer()
     nrs_mic = ShareSerializer()
