@@ -131,8 +131,13 @@ ROUTES: dict[str, Route] = {
     "patients/<int:pk>/invite/": Route(PAGE, "patient"),
     "accounts/two-factor/": Route(PAGE),
     "accounts/two-factor/setup/": Route(PAGE),
+    "accounts/two-factor/recovery-codes/": Route(PAGE),
     "clinic/switch/": Route(PAGE),
     "clinic/settings/": Route(PAGE),
+    # clinic admins only; another clinic's colleague or reply is a 404 (tests/dashboard)
+    "clinic/staff/": Route(PAGE),
+    "clinic/staff/<int:user_id>/reset-two-factor/": Route(PAGE),
+    "replies/<int:pk>/seen/": Route(PAGE),
     "triage/": Route(PAGE),
     "triage/escalations/<int:pk>/acknowledge/": Route(PAGE, "escalation"),
     "triage/escalations/<int:pk>/resolve/": Route(PAGE, "escalation"),
@@ -189,7 +194,7 @@ def build(path: str, *, pk: Any = None, patient_pk: Any = None) -> str:
     """Fill a resolver pattern's placeholders (regex or converter style) with values."""
     path = path.replace("^", "").replace("$", "")
     path = re.sub(r"\(\?P<patient_pk>[^)]*\)|<int:patient_pk>", str(patient_pk), path)
-    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(pk), path)
+    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>|<int:user_id>", str(pk), path)
     path = re.sub(r"<str:token>", "not-a-token", path)
     path = re.sub(r"<str:answer>", "worse", path)
     return "/" + path

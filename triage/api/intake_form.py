@@ -51,7 +51,7 @@ class IntakeFormFieldSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["bool", "int", "choice"])
     question = serializers.CharField(help_text="In the form's language")
     group = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     minimum = serializers.IntegerField(allow_null=True)
     maximum = serializers.IntegerField(allow_null=True)
     choices = serializers.ListField(child=serializers.CharField())
@@ -71,7 +71,7 @@ class StartBackFormSerializer(serializers.Serializer):
 
 class OswestrySectionSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class OswestryFormSerializer(serializers.Serializer):
@@ -89,6 +89,6 @@ class IntakeFormSerializer(serializers.Serializer):
         help_text="The language of the questions (the patient's); the instruments say their own"
     )
     groups = serializers.ListField(child=serializers.CharField())
-    fields = IntakeFormFieldSerializer(many=True)
+    fields = IntakeFormFieldSerializer(many=True)  # type: ignore[assignment]
     start_back = StartBackFormSerializer()
     oswestry = OswestryFormSerializer()
