@@ -107,7 +107,6 @@ def screenings_to_review(user: User) -> QuerySet[Assessment]:
 # --- outcomes (triage.outcomes does the arithmetic) -----------------------------------------
 
 
-
 @dataclass(frozen=True, slots=True)
 class Progress:
     """One patient's trajectory from the first screening, and the next check still to come."""
