@@ -4,6 +4,7 @@ import { kv, uuid } from "./store.js";
 import { waiting } from "./sync.js";
 import { _, alertBox, button, field, fmt, gettext_noop, h, link, message as safety, scale, screen, showFieldError, when } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
+import { barChart } from "./charts.js";
 
 const GROUP_TITLES = {
   about_you: gettext_noop("About you"),
@@ -309,6 +310,19 @@ export async function progressCheck() {
   screen(fmt(_("Your %(weeks)s-week progress check"), { weeks: due.due_weeks }), form);
 }
 
+// --- my progress (outcomes: pain and Oswestry against the first screening) -----------------
+
+export async function myProgress() {
+  const data = await cached("progress", "me/progress/");
+  const pain = data.points.filter((p) => p.nrs !== null);
+  screen(_("My progress"),
+    h("div", { class: "card" }, h("p", { class: "lead" }, data.summary),
+      data.odi_summary ? h("p", {}, data.odi_summary) : null,
+      data.next_check_weeks ? h("p", { class: "muted" }, fmt(_("Next progress check: %(weeks)s weeks."), { weeks: data.next_check_weeks })) : null),
+    pain.length ? barChart(_("Pain (0 to 10) at each check"), pain.map((p) => ({ label: `${p.label} · ${new Date(p.at).toLocaleDateString()}`, value: p.nrs })), 10) : null,
+    link(_("Back to Today"), "#/home", "btn"));
+}
+
 // --- preferences --------------------------------------------------------------------------------
 
 const KIND_LABELS = {
@@ -418,6 +432,7 @@ export async function more() {
   const links = [
     ["#/screening", gettext_noop("Screening questions")],
     ["#/progress-check", gettext_noop("Progress check")],
+    ["#/my-progress", gettext_noop("My progress")],
     ["#/exercises/adherence", gettext_noop("How I am keeping up")],
     ["#/diary/summary", gettext_noop("My spasm charts")],
     ["#/preferences", gettext_noop("Emails and quiet hours")],
