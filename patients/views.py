@@ -181,10 +181,10 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     patient = dashboard.load_patient(request, pk)
-    audit.record(request, action=audit.Action.CREATE, patients=[patient],
-                 object_type="invitation")  # fmt: skip
     try:
-        services.invitation_send(patient=patient, sent_by=request.user)  # type: ignore[arg-type]
+        with audit.recorded(request, action=audit.Action.CREATE, patients=[patient],
+                            object_type="invitation"):  # fmt: skip
+            services.invitation_send(patient=patient, sent_by=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, f"Invitation not sent: {exc.message}")
     else:
@@ -204,9 +204,9 @@ def reply_seen(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if reply is None:
         raise Http404("No such reply.")
-    audit.record(request, action=audit.Action.UPDATE, patients=[reply.patient],
-                 object_type="followup_reply", object_ids=[reply.pk])  # fmt: skip
-    followups.reply_mark_seen(reply=reply, user=request.user)
+    with audit.recorded(request, action=audit.Action.UPDATE, patients=[reply.patient],
+                        object_type="followup_reply", object_ids=[reply.pk]):  # fmt: skip
+        followups.reply_mark_seen(reply=reply, user=request.user)
     messages.success(request, f"The “worse” reply from {reply.patient.full_name} is marked seen.")
     return redirect(safe_next(request, reverse("dashboard:patient", args=[reply.patient_id])))
 

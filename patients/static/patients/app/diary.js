@@ -187,7 +187,8 @@ export async function advice(clientId) {
   const flags = item ? item.body.red_flags : {};
   const level = flagUrgency(flags) || "urgent";
   if (level === "emergency") {
-    emergencyScreen(_("You ticked a sign that can mean a serious problem with the nerves, heart or lungs. It needs to be checked straight away."), clinic);
+    emergencyScreen(_("You ticked a sign that can mean a serious problem with the nerves, heart or lungs. It needs to be checked straight away."), clinic, { pending: true });
+    drain();
     return;
   }
   screen(_("Get seen today"),
