@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import uuid
+from html import unescape
 from pathlib import Path
 
 import polib
@@ -19,9 +21,12 @@ from django.test import Client
 from clinic import outbox
 from clinic.models import Notification
 from tests.conftest import bearer
+from tests.dashboard.conftest import record_episode, record_intake
+from tests.factories import PatientFactory
 from tests.patients.test_followups import links
 from tests.programs.helpers import SESSIONS, assign, shipped, spec
 from tests.triage.helpers import EMERGENCY, answers
+from triage import instruments
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("clinic", "patients", "triage", "programs")
@@ -103,7 +108,9 @@ def test_a_spanish_patients_api_errors_are_in_spanish_with_dates_on_their_calend
         assert api.post("/api/v1/intakes/", answers(), format="json", **key).status_code == 201
         reused = error(api.post("/api/v1/intakes/", answers(age=50), format="json", **key), 422)
         assert reused["message"] == "Esta Idempotency-Key ya se usó para otra petición."
-        assert reused["fields"] == {"Idempotency-Key": ["Use una clave nueva para una petición nueva."]}
+        assert reused["fields"] == {
+            "Idempotency-Key": ["Use una clave nueva para una petición nueva."]
+        }
         blank = error(
             api.post("/api/v1/intakes/", answers(), format="json", HTTP_IDEMPOTENCY_KEY=" "), 400
         )
@@ -142,6 +149,34 @@ def test_a_spanish_patients_api_errors_are_in_spanish_with_dates_on_their_calend
     refused = error(early_session, 400)
     assert refused["message"] == "Su programa todavía no había empezado."
     assert refused["fields"] == {"performed_at": ["Su programa empieza el 1 de diciembre de 2026."]}
+
+
+def test_the_intake_form_is_in_the_patients_language_but_the_instruments_stay_in_english(
+    world, patient_client
+):
+    english = patient_client.get("/api/v1/intake-form/").json()
+    assert english["language"] == "en"
+    world.patient.language = "es"
+    world.patient.save()
+    form = patient_client.get("/api/v1/intake-form/").json()
+    assert form["language"] == "es"
+    questions = {f["name"]: f["question"] for f in form["fields"]}
+    assert questions["age"] == "¿Qué edad tiene, en años cumplidos?"
+    assert questions["saddle_numbness"].startswith("¿Tiene adormecimiento u hormigueo")
+    # Every question is translated: none is left as the English one.
+    for ours, theirs in zip(english["fields"], form["fields"], strict=True):
+        assert ours["name"] == theirs["name"] and ours["question"] != theirs["question"]
+    # The validated instruments are shown in English, and the form says so, and why.
+    start_back, oswestry = form["start_back"], form["oswestry"]
+    assert start_back["language"] == oswestry["language"] == "en"
+    assert start_back["items"] == list(instruments.START_BACK_ITEMS)
+    assert start_back["preamble"] == english["start_back"]["preamble"]
+    assert start_back["copyright"] == "© Keele University 2007"
+    assert oswestry["sections"] == english["oswestry"]["sections"]
+    assert oswestry["sections"][0]["label"] == "Pain intensity"
+    assert start_back["language_note"].startswith("Se muestra en inglés: el cuestionario STarT")
+    assert "Oswestry" in oswestry["language_note"] and "inglés" in oswestry["language_note"]
+    assert "Shown in English" in english["oswestry"]["language_note"]
 
 
 def test_a_patient_without_a_choice_gets_the_clinics_language_and_the_api_follows_a_change(
@@ -212,3 +247,83 @@ def test_makemessages_finds_no_message_the_committed_catalogues_lack(tmp_path, s
         committed = {e.msgid for e in _catalogue(ROOT / app / path) if not e.obsolete}
         assert fresh - committed == set(), f"{app}: new, untranslated messages"
         assert committed - fresh == set(), f"{app}: messages no longer in the code"
+
+
+# --- formats: the patient's words and clock; the clinician's clock with the patient's ---------
+
+
+@pytest.fixture
+def physio_page(client, world):
+    client.force_login(world.physio)
+    return client
+
+
+def test_a_spanish_patient_in_new_york_reads_dates_in_spanish_on_their_own_clock(world):
+    world.patient.language = "es"
+    world.patient.timezone = "America/New_York"  # UTC-5 in November
+    world.patient.save()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        intake = bearer(world.patient_user).post("/api/v1/intakes/", answers(), format="json")
+        assert intake.status_code == 201
+    [checkin] = Notification.objects.filter(kind="intake_checkin")
+    with time_machine.travel(dt.datetime(2026, 11, 22, 15, 0, tzinfo=dt.UTC), tick=False):
+        assert outbox.deliver(checkin.pk) == "sent"
+    reply = links(mail.outbox[-1])["reply-same"]
+    browser = Client()
+    asked = browser.get(reply).content.decode()
+    assert "Sobre nuestro correo del 22 de noviembre de 2026 a las 10:00." in asked
+    with time_machine.travel(dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC), tick=False):
+        done = browser.post(reply, {"answer": "same"}).content.decode()
+    # 02:30 in London is still the evening before in New York.
+    assert "Su respuesta quedó registrada el 22 de noviembre de 2026 a las 21:30." in done
+
+
+def test_a_spanish_patients_invitation_email_and_page_give_the_expiry_on_their_clock(
+    world, settings
+):
+    settings.INVITATION_TTL = dt.timedelta(days=7)
+    newcomer = PatientFactory(clinic=world.clinic, email="nuevo@example.net", language="es",
+                              timezone="America/Mexico_City")  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        sent = bearer(world.physio).post(f"/api/v1/clinic/patients/{newcomer.pk}/invitation/")
+        assert sent.status_code == 202
+        invitation = Notification.objects.get(kind="patient_invitation")
+        assert outbox.deliver(invitation.pk) == "sent"
+    email = mail.outbox[-1]
+    expiry = "27 de noviembre de 2026 a las 09:00"  # 15:00 UTC is 09:00 in Mexico City
+    assert expiry in email.body and expiry in email.alternatives[0][0]
+    link = re.search(r"http://[^/\s]+(/invitations/\S+/)", email.body).group(1)
+    with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC), tick=False):
+        page = Client().get(link).content.decode()
+    assert f"Este enlace funciona una sola vez, hasta el {expiry}." in page
+
+
+def test_the_clinician_sees_the_clinics_time_with_the_patients_time_beside_it(world, physio_page):
+    world.patient.timezone = "America/New_York"
+    world.patient.save()
+    moment = dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC)  # 14:05 in London, 09:05 in NY
+    with time_machine.travel(moment, tick=False):
+        record_intake(world.patient, world.physio)
+        record_episode(world.patient, days_ago=0, peak=6)
+    with time_machine.travel(moment + dt.timedelta(hours=1), tick=False):
+        page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
+    both = "20 Nov 2026, 14:05 (patient's time 09:05, New York)"
+    assert f"Screening of {both}" in page
+    assert f"<td>{both}</td>" in page  # the episode
+    # A patient on the clinic's clock gets the clinic's time alone.
+    world.patient.timezone = "Europe/London"
+    world.patient.save()
+    page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
+    assert "Screening of 20 Nov 2026, 14:05</h3>" in page and "patient's time" not in page
+
+
+def test_a_clinic_in_sydney_sees_its_own_clock_and_a_patient_in_perth_theirs(world, physio_page):
+    world.clinic.timezone = "Australia/Sydney"  # UTC+11 in November
+    world.clinic.save()
+    world.patient.timezone = "Australia/Perth"  # UTC+8
+    world.patient.save()
+    moment = dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC)  # 01:05 on the 21st in Sydney
+    with time_machine.travel(moment, tick=False):
+        record_intake(world.patient, world.physio)
+    page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
+    assert "Screening of 21 Nov 2026, 01:05 (patient's time 20 Nov, 22:05, Perth)" in page

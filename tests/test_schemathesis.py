@@ -13,7 +13,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -22,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import bearer
+from tests.conftest import access_token, bearer
 from tests.patients.test_episodes import episode
 from tests.triage.helpers import EMERGENCY, answers
 from triage.services import intake_submit
@@ -58,7 +57,7 @@ def data(world):
 
 
 def token_for(user) -> dict[str, str]:
-    return {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
+    return {"Authorization": f"Bearer {access_token(user)}"}
 
 
 SETTINGS = settings(

@@ -67,10 +67,11 @@ def _escalation(request: HttpRequest, pk: int) -> Escalation:
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
-    audit.record(request, action=audit.Action.ACKNOWLEDGE, patients=[escalation.patient],
-                 object_type="escalation", object_ids=[pk])  # fmt: skip
     try:
-        services.escalation_acknowledge(escalation=escalation, user=request.user)  # type: ignore[arg-type]
+        with audit.recorded(request, action=audit.Action.ACKNOWLEDGE,
+                            patients=[escalation.patient], object_type="escalation",
+                            object_ids=[pk]):  # fmt: skip
+            services.escalation_acknowledge(escalation=escalation, user=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -83,19 +84,19 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _escalation(request, pk)
-    audit.record(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
-                 object_type="escalation", object_ids=[pk])  # fmt: skip
     form = ResolveForm(request.POST)
     valid = form.is_valid()
     note = form.cleaned_data["note"] if valid else ""
     mark_reviewed = valid and form.cleaned_data["mark_reviewed"]
     try:
-        services.escalation_resolve(
-            escalation=escalation,
-            user=request.user,  # type: ignore[arg-type]
-            note=note,
-            mark_reviewed=mark_reviewed,
-        )
+        with audit.recorded(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
+                            object_type="escalation", object_ids=[pk]):  # fmt: skip
+            services.escalation_resolve(
+                escalation=escalation,
+                user=request.user,  # type: ignore[arg-type]
+                note=note,
+                mark_reviewed=mark_reviewed,
+            )
     except DomainError as exc:
         messages.error(
             request, f"Alert for {escalation.patient.full_name} not resolved: {exc.message}"
@@ -116,12 +117,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("patient"),
         pk=pk,
     )
-    audit.record(request, action=audit.Action.REVIEW, patients=[assessment.patient],
-                 object_type="assessment", object_ids=[pk])  # fmt: skip
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.assessment_review(assessment=assessment, user=request.user, note=note)  # type: ignore[arg-type]
+        with audit.recorded(request, action=audit.Action.REVIEW, patients=[assessment.patient],
+                            object_type="assessment", object_ids=[pk]):  # fmt: skip
+            services.assessment_review(assessment=assessment, user=request.user, note=note)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

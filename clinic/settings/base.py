@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes
     "clinic",
     "patients",
     "triage",
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.audit.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long cache and go out without these.
+    "clinic.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Patients' language on the API and their pages (a refused body included); the house
     # language on the dashboard.
     "clinic.middleware.LanguageMiddleware",
@@ -85,6 +90,26 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts
+# from this site only (no inline script or style anywhere, the API docs included), no plugins,
+# no framing, forms post back here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -203,6 +228,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "sync": env.str("THROTTLE_SYNC", default="120/hour"),
         "export": env.str("THROTTLE_EXPORT", default="30/hour"),
+        # Reading or accepting an invitation without a login: guessing tokens is pointless
+        # (256 bits), this only keeps a script from hammering the endpoint.
+        "invitation": env.str("THROTTLE_INVITATION", default="60/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

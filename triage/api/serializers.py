@@ -310,6 +310,15 @@ class ReassessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
         return value
 
 
+class ReassessmentDueSerializer(serializers.Serializer):
+    due_weeks = serializers.IntegerField(
+        allow_null=True, help_text="The check a reassessment sent now answers; null if none"
+    )
+    next_weeks = serializers.IntegerField(allow_null=True, help_text="The next one not done")
+    next_opens_on = serializers.DateField(allow_null=True)
+    done_weeks = serializers.ListField(child=serializers.IntegerField())
+
+
 class ReassessmentSerializer(serializers.ModelSerializer):
     oswestry_score = serializers.FloatField(allow_null=True)
 
