@@ -293,7 +293,8 @@ def test_another_clinic_sees_none_of_these_patients(world, cohort, other_clinic_
     # Asking for clinic A's report by id is a 404, in the API and the CSV.
     query = PERIOD | {"clinic": world.clinic.pk}
     assert other_clinic_client.get("/api/v1/clinic/outcomes/", query).status_code == 404
-    assert other_clinic_client.get("/api/v1/clinic/outcomes/csv/", query).status_code == 404
+    refused = other_clinic_client.get("/api/v1/clinic/outcomes/csv/", query)
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
     csv_body = other_clinic_client.get("/api/v1/clinic/outcomes/csv/", PERIOD).content.decode()
     assert "Alex Able" not in csv_body and "Bea Baker" not in csv_body
     # The page: the other clinician's clinic only.

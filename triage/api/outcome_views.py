@@ -103,9 +103,9 @@ class CSVRenderer(BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        if isinstance(data, (bytes, str)):
-            return data.encode() if isinstance(data, str) else data
-        return JSONRenderer().render(data)  # an error body
+        if isinstance(data, str):
+            return data.encode()
+        return JSONRenderer().render(data)  # not a download: never reached for GET
 
 
 @extend_schema(tags=["clinic: outcomes"])
@@ -114,6 +114,14 @@ class OutcomeReportCsvView(APIView):
 
     permission_classes = [IsClinician]
     renderer_classes = [CSVRenderer, JSONRenderer]
+    http_method_names = ["get", "head"]  # a download: no OPTIONS metadata in CSV
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors keep the API's one JSON shape, whatever the download would have been.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
