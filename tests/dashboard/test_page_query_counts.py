@@ -44,3 +44,17 @@ def test_a_dashboard_page_does_not_query_per_row(admin_page, world, path):
     small = count(admin_page, path)
     add(world, 4)
     assert count(admin_page, path) == small, path
+
+
+def test_the_patient_page_does_not_query_per_screening(admin_page, world):
+    worse_reply(world.patient)
+
+    def more(n: int) -> None:
+        for _ in range(n):
+            record_intake(world.patient, world.physio, **EMERGENCY)
+
+    path = f"/patients/{world.patient.pk}/"
+    more(2)
+    small = count(admin_page, path)
+    more(3)
+    assert count(admin_page, path) == small
