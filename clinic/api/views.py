@@ -62,4 +62,4 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")
 class LogoutView(jwt_views.TokenBlacklistView):
-    serializer_class = TokenBlacklistSerializer  # type: ignore[assignment]
+    serializer_class = TokenBlacklistSerializer

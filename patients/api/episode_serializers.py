@@ -210,6 +210,8 @@ class EpisodeDeletedSerializer(serializers.Serializer):
 
 
 def episode_deleted_body(episode: Episode) -> dict[str, Any]:
+    deleted_at = episode.deleted_at
+    assert deleted_at is not None  # noqa: S101 - only a deleted episode gets this answer
     triage = episode_triage(episode)
     message = _(
         "You deleted this episode earlier, so it stays deleted; "
@@ -223,7 +225,7 @@ def episode_deleted_body(episode: Episode) -> dict[str, Any]:
         "episode": {
             "id": episode.pk,
             "client_id": str(episode.client_id),
-            "deleted_at": serializers.DateTimeField().to_representation(episode.deleted_at),
+            "deleted_at": serializers.DateTimeField().to_representation(deleted_at),
         },
         "triage": triage,
     }
