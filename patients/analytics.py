@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Case, Count, F, FloatField, Max, Q, QuerySet, Sum, Value, When
@@ -31,6 +31,85 @@ class Window:
     end: dt.datetime
     previous_start: dt.datetime
     days: int
+
+
+class TriggerCount(TypedDict):
+    code: str
+    count: int
+
+
+class ReliefStats(TypedDict):
+    method: str
+    uses: int
+    mean_effect: float
+    good: int
+
+
+class HourCount(TypedDict):
+    hour: int
+    episodes: int
+
+
+class WeekdayCount(TypedDict):
+    weekday: str
+    episodes: int
+
+
+class PreviousWindow(TypedDict):
+    episodes: int
+    mean_intensity: float | None
+
+
+class Trend(TypedDict):
+    episodes_change_pct: float | None
+    mean_intensity_change: float | None
+
+
+# "from" is a keyword, hence the functional form.
+PatientSummary = TypedDict(
+    "PatientSummary",
+    {
+        "days": int,
+        "timezone": str,
+        "from": dt.datetime,
+        "to": dt.datetime,
+        "episodes": int,
+        "episodes_per_week": float,
+        "mean_intensity": float | None,
+        "peak_intensity": int | None,
+        "total_duration_minutes": int,
+        "median_duration_minutes": float | None,
+        "triggers": list[TriggerCount],
+        "relief": list[ReliefStats],
+        "by_hour": list[HourCount],
+        "by_weekday": list[WeekdayCount],
+        "previous": PreviousWindow,
+        "trend": Trend,
+    },
+)
+
+
+class RisingPatient(TypedDict):
+    id: int
+    name: str
+    episodes: int
+    previous_episodes: int
+    mean_intensity: float | None
+    previous_mean_intensity: float | None
+
+
+ClinicSummary = TypedDict(
+    "ClinicSummary",
+    {
+        "days": int,
+        "from": dt.datetime,
+        "to": dt.datetime,
+        "episodes": int,
+        "patients_reporting": int,
+        "top_triggers": list[TriggerCount],
+        "rising_patients": list[RisingPatient],
+    },
+)
 
 
 def window(days: int, tz: dt.tzinfo, now: dt.datetime | None = None) -> Window:
@@ -74,7 +153,7 @@ def _change(current: float | None, previous: float | None) -> float | None:
 
 def patient_summary(
     patient: Patient, *, days: int, now: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> PatientSummary:
     tz = ZoneInfo(str(patient.timezone))
     w = window(days, tz, now)
     mine = live_episodes().filter(patient=patient)
@@ -197,7 +276,7 @@ def rising_patients(patients: QuerySet[Patient], w: Window) -> QuerySet[Patient,
 
 def clinic_summary(
     patients: QuerySet[Patient], *, days: int, tz: dt.tzinfo, now: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> ClinicSummary:
     w = window(days, tz, now)
     current = live_episodes().filter(
         patient__in=patients, started_at__gte=w.start, started_at__lte=w.end

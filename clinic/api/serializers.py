@@ -42,3 +42,19 @@ class OptionalEmailField(serializers.EmailField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A timestamp kept in the offset it was computed in (a patient's or a clinic's local
+    midnight), where the default field would convert it to UTC."""
+
+    def to_representation(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        text: str = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@extend_schema_field({"$ref": "#/components/schemas/FieldErrors"})
+class FieldErrorsField(serializers.DictField):
+    """Validation reasons by field (the FieldErrors component, added by clinic.api.schema)."""

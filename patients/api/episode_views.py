@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.api.serializers import FieldErrorsField
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.idempotency import PARAMETER, idempotent
 
@@ -24,10 +25,12 @@ from ..models import Episode, Patient
 from ..selectors import patients_for_clinician
 from .episode_serializers import (
     ClinicianEpisodeSerializer,
+    ClinicSummarySerializer,
     EpisodeInputSerializer,
     EpisodeSerializer,
     EpisodeSyncSerializer,
     EpisodeUpdateSerializer,
+    PatientSummarySerializer,
 )
 
 DAYS = OpenApiParameter("days", int, description="Window length in days (1-365), default 30")
@@ -141,7 +144,7 @@ class EpisodeViewSet(
                         "client_id": serializers.CharField(allow_null=True),
                         "status": serializers.ChoiceField(["created", "duplicate", "rejected"]),
                         "id": serializers.IntegerField(allow_null=True),
-                        "errors": serializers.DictField(),
+                        "errors": FieldErrorsField(help_text="Empty unless rejected"),
                     },
                     many=True,
                 )
@@ -178,13 +181,18 @@ class EpisodeViewSet(
             "errors": {},
         }
 
-    @extend_schema(parameters=[DAYS], responses=dict, summary="Statistics for the app's charts")
+    @extend_schema(
+        parameters=[DAYS],
+        responses=PatientSummarySerializer,
+        summary="Statistics for the app's charts",
+    )
     @action(detail=False, methods=["get"])
     def summary(self, request: Request) -> Response:
         patient = request.user.patient  # type: ignore[union-attr]
         days = parse_days(request)
         record(request, action=Action.VIEW, patients=[patient], object_type="episode_summary")
-        return Response(analytics.patient_summary(patient, days=days))
+        summary = analytics.patient_summary(patient, days=days)
+        return Response(PatientSummarySerializer(summary).data)
 
 
 @extend_schema(tags=["clinic: episodes"])
@@ -209,15 +217,16 @@ class PatientEpisodeViewSet(
             return Episode.objects.none()
         return episode_queryset({"patient": self.patient()})
 
-    @extend_schema(parameters=[DAYS], responses=dict)
+    @extend_schema(parameters=[DAYS], responses=PatientSummarySerializer)
     @action(detail=False, methods=["get"])
     def summary(self, request: Request, patient_pk: str | None = None) -> Response:
         patient, days = self.patient(), parse_days(request)
         record(request, action=Action.VIEW, patients=[patient], object_type="episode_summary")
-        return Response(analytics.patient_summary(patient, days=days))
+        summary = analytics.patient_summary(patient, days=days)
+        return Response(PatientSummarySerializer(summary).data)
 
 
-@extend_schema(tags=["clinic: episodes"], parameters=[DAYS], responses=dict)
+@extend_schema(tags=["clinic: episodes"], parameters=[DAYS], responses=ClinicSummarySerializer)
 class ClinicEpisodeSummaryView(APIView):
     """Across the caller's clinics: the commonest triggers and patients who are getting worse."""
 
@@ -231,4 +240,4 @@ class ClinicEpisodeSummaryView(APIView):
         )
         shown = Patient.objects.filter(pk__in=[p["id"] for p in summary["rising_patients"]])
         record(request, action=Action.LIST, patients=shown, object_type="episode_summary")
-        return Response(summary)
+        return Response(ClinicSummarySerializer(summary).data)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -106,6 +107,13 @@ class PatientSerializer(serializers.ModelSerializer):
         return obj.user_id is not None
 
 
+class ClinicContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = OptionalEmailField()
+    phone = serializers.CharField(allow_blank=True)
+
+
 class OwnProfileSerializer(serializers.ModelSerializer):
     """What a patient sees of their own record."""
 
@@ -121,6 +129,7 @@ class OwnProfileSerializer(serializers.ModelSerializer):
         fields = ("id", "clinic", *PROFILE_FIELDS, "physiotherapist")
         read_only_fields = fields
 
+    @extend_schema_field(ClinicContactSerializer)
     def get_clinic(self, obj: Patient) -> dict[str, Any]:
         c = obj.clinic
         return {"id": c.pk, "name": c.name, "email": c.email, "phone": c.phone}

@@ -24,6 +24,7 @@ from .serializers import (
     ClinicianAssessmentSerializer,
     ClinicianIntakeSerializer,
     EscalationSerializer,
+    IntakeFormSerializer,
     IntakeInputSerializer,
     IntakeSerializer,
     QueueItemSerializer,
@@ -221,12 +222,12 @@ class TriageQueueView(AuditedViewSetMixin, generics.ListAPIView):
         return selectors.triage_queue(self.request.user)  # type: ignore[arg-type]
 
 
-@extend_schema(tags=["patient: intake"], responses=dict)
+@extend_schema(tags=["patient: intake"], responses=IntakeFormSerializer)
 class IntakeFormView(generics.GenericAPIView):
     """The current intake questionnaire: every question, its type and whether it is required."""
 
     def get(self, request: Request) -> Response:
-        return Response(form_definition())
+        return Response(IntakeFormSerializer(form_definition()).data)
 
 
 @extend_schema(tags=["patient: intake"])
