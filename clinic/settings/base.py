@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "EscalationStatusEnum": "triage.models.Escalation.Status",
         "EscalationLevelEnum": "triage.models.Escalation.Level",
         "UrgencyEnum": "triage.models.Urgency",
+        "PathwayEnum": "programs.models.Pathway",
     },
 }
 

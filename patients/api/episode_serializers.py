@@ -197,6 +197,17 @@ class EpisodeTriageSerializer(serializers.Serializer):
     escalated = serializers.BooleanField()
 
 
+class RedFlagAnswersSerializer(serializers.Serializer):
+    """The mini red-flag check as the diary shows it: every question, false unless ticked."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        asked = RedFlagsSerializer().fields
+        return {
+            name: serializers.BooleanField(help_text=asked[name].help_text)
+            for name in EPISODE_RED_FLAGS
+        }
+
+
 class EpisodeSerializer(serializers.ModelSerializer):
     side = serializers.ChoiceField(choices=Side.choices, allow_blank=True, read_only=True)
     region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
@@ -221,9 +232,11 @@ class EpisodeSerializer(serializers.ModelSerializer):
     def get_triggers(self, obj: Episode) -> list[str]:
         return sorted(t.code for t in obj.triggers.all())
 
+    @extend_schema_field(ReliefSerializer(many=True))
     def get_relief(self, obj: Episode) -> list[dict[str, str]]:
         return [{"method": r.method, "effect": r.effect} for r in obj.relief.all()]
 
+    @extend_schema_field(RedFlagAnswersSerializer)
     def get_red_flags(self, obj: Episode) -> dict[str, bool]:
         return {name: bool(obj.red_flags.get(name)) for name in EPISODE_RED_FLAGS}
 

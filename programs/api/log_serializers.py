@@ -75,6 +75,9 @@ class SessionItemSerializer(serializers.ModelSerializer):
 class SessionSerializer(serializers.ModelSerializer):
     exercises = SessionItemSerializer(source="items", many=True)
     revision = serializers.IntegerField(source="revision.number")
+    difficulty = serializers.ChoiceField(
+        choices=Difficulty.choices, allow_blank=True, read_only=True, help_text="Blank: not said"
+    )
 
     class Meta:
         model = ExerciseSession

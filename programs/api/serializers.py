@@ -222,8 +222,15 @@ class TemplateItemSerializer(ItemSerializer):
 # --- templates -----------------------------------------------------------------------------
 
 
+def optional_pathway() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Pathway.choices, allow_blank=True, read_only=True, help_text="Blank: any"
+    )
+
+
 class TemplateSerializer(serializers.ModelSerializer):
     shipped = serializers.BooleanField(source="is_shipped")
+    pathway = optional_pathway()
     items = TemplateItemSerializer(many=True)
 
     class Meta:
@@ -247,6 +254,8 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 
 class TemplateBriefSerializer(serializers.ModelSerializer):
+    pathway = optional_pathway()
+
     class Meta:
         model = ProgramTemplate
         fields = ("id", "name", "pathway")
@@ -365,6 +374,11 @@ class EndInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class PathwayRefSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Pathway.choices)
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
 class AssessmentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -384,6 +398,7 @@ class SuggestionSerializer(serializers.Serializer):
     open_escalation = serializers.BooleanField()
     active_program = serializers.IntegerField(source="active_program_id", allow_null=True)
 
+    @extend_schema_field(PathwayRefSerializer(allow_null=True))
     def get_pathway(self, obj: Suggestion) -> dict[str, str] | None:
         if obj.pathway not in Pathway.values:
             return None

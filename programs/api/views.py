@@ -310,7 +310,8 @@ class PatientProgramViewSet(
         responses={201: ProgramSerializer},
         summary="Edit the program: a new revision (what is left out carries over)",
     )
-    @action(detail=True, methods=["get", "post"])
+    # The revisions come as one plain list (a handful per program), not paginated.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def revisions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         program = self.get_object()
         if request.method == "GET":

@@ -246,6 +246,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(PathwaySerializer(allow_null=True))
     def get_pathway(self, obj: Assessment) -> dict[str, str] | None:
         if not obj.pathway:
             return None
