@@ -182,14 +182,20 @@ def patient_summary(
         .annotate(n=Count("id"))
         .values_list("d", "n")
     )
-    triggers = list(
-        EpisodeTrigger.objects.filter(episode__in=current)
+    triggers = [
+        TriggerCount(code=row["code"], count=row["count"])
+        for row in EpisodeTrigger.objects.filter(episode__in=current)
         .values("code")
         .annotate(count=Count("id"))
         .order_by("-count", "code")
-    )
+    ]
     relief = [
-        {**row, "mean_effect": round(row["mean_effect"], 2)}
+        ReliefStats(
+            method=row["method"],
+            uses=row["uses"],
+            mean_effect=round(row["mean_effect"], 2),
+            good=row["good"],
+        )
         for row in EpisodeRelief.objects.filter(episode__in=current)
         .values("method")
         .annotate(
@@ -281,21 +287,22 @@ def clinic_summary(
     current = live_episodes().filter(
         patient__in=patients, started_at__gte=w.start, started_at__lte=w.end
     )
-    triggers = list(
-        EpisodeTrigger.objects.filter(episode__in=current)
+    triggers = [
+        TriggerCount(code=row["code"], count=row["count"])
+        for row in EpisodeTrigger.objects.filter(episode__in=current)
         .values("code")
         .annotate(count=Count("id"))
         .order_by("-count", "code")[:10]
-    )
+    ]
     rising = [
-        {
-            "id": p["id"],
-            "name": f"{p['first_name']} {p['last_name']}",
-            "episodes": p["current_episodes"],
-            "previous_episodes": p["previous_episodes"],
-            "mean_intensity": _rounded(p["current_intensity"]),
-            "previous_mean_intensity": _rounded(p["previous_intensity"]),
-        }
+        RisingPatient(
+            id=p["id"],
+            name=f"{p['first_name']} {p['last_name']}",
+            episodes=p["current_episodes"],
+            previous_episodes=p["previous_episodes"],
+            mean_intensity=_rounded(p["current_intensity"]),
+            previous_mean_intensity=_rounded(p["previous_intensity"]),
+        )
         for p in rising_patients(patients, w)[:50]
     ]
     return {

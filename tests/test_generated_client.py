@@ -4,8 +4,9 @@ operation, as a mobile team's would.
 openapi-python-client writes the client into a temporary folder once per session. The test
 then drives every operation the schema lists, through the generated functions and models, on
 a populated clinic (as the patient, the physiotherapist and the clinic admin); each answer
-must have its documented 2xx status, parse into the documented model, and carry no field the
-schema leaves out. An operation the test does not drive fails it too.
+must have its documented 2xx status, parse into the documented model, carry no field the schema
+leaves out, and validate against its response schema (types, formats, enums with their blank
+choices, nulls). An operation the test does not drive fails it too.
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ import pkgutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import attrs
 import httpx
 import pytest
+import schemathesis
 from django.test import Client as DjangoClient
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis.core.failures import FailureGroup
 
 from clinic.models import User
 from tests.factories import PASSWORD
@@ -41,8 +45,14 @@ PACKAGE = "clinic_api_client"
 OPEN_MODELS = {"FieldErrors", "FhirEntryResource"}
 
 
+@attrs.frozen
+class Generated:
+    package: ModuleType
+    spec: Any  # the schema the client was generated from, to validate answers against
+
+
 @pytest.fixture(scope="session")
-def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> ModuleType:
+def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Generated]:
     with django_db_blocker.unblock():
         response = DjangoClient().get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
@@ -61,7 +71,8 @@ def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> ModuleTyp
     assert "Warning" not in run.stdout + run.stderr, run.stdout + run.stderr  # nothing skipped
     sys.path.insert(0, str(folder))
     try:
-        yield importlib.import_module(PACKAGE)
+        spec = schemathesis.openapi.from_dict(json.loads(response.content))
+        yield Generated(importlib.import_module(PACKAGE), spec)
     finally:
         sys.path.remove(str(folder))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
@@ -73,6 +84,7 @@ class DjangoTransport(httpx.BaseTransport):
     the test's transaction)."""
 
     SKIP = {"host", "content-length", "content-type", "accept-encoding", "connection"}
+    last: httpx.Response | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in self.SKIP}
@@ -83,9 +95,13 @@ class DjangoTransport(httpx.BaseTransport):
             content_type=request.headers.get("content-type", "application/octet-stream"),
             headers=headers,
         )
-        return httpx.Response(
-            answer.status_code, headers=list(answer.items()), content=answer.content
+        # A stream, not content: httpx reads and closes it as over a network (and times it).
+        self.last = httpx.Response(
+            answer.status_code,
+            headers=list(answer.items()),
+            stream=httpx.ByteStream(answer.content),
         )
+        return self.last
 
 
 def undeclared(value: Any, where: str) -> list[str]:
@@ -107,8 +123,10 @@ def undeclared(value: Any, where: str) -> list[str]:
 
 
 class Driver:
-    def __init__(self, package: ModuleType) -> None:
-        self.package = package
+    def __init__(self, generated: Generated) -> None:
+        self.package = package = generated.package
+        self.spec = generated.spec
+        self.transport = DjangoTransport()
         api = importlib.import_module(f"{package.__name__}.api")
         self.operations: dict[str, ModuleType] = {}
         for info in pkgutil.walk_packages(api.__path__, f"{api.__name__}."):
@@ -119,7 +137,7 @@ class Driver:
         self.error_model = importlib.import_module(f"{package.__name__}.models").Error
 
     def client(self, user: User | None) -> Any:
-        args = {"transport": DjangoTransport()}
+        args = {"transport": self.transport}
         if user is None:
             return self.package.Client(
                 base_url="http://testserver", httpx_args=args, raise_on_unexpected_status=True
@@ -142,6 +160,8 @@ class Driver:
         response = module.sync_detailed(client=self.client(user), **kwargs)
         assert 200 <= response.status_code < 300, (name, response.status_code, response.content)
         self.called.add(name)
+        # Raises with every difference between the answer and its documented schema.
+        self.spec.find_operation_by_id(name).validate_response(self.transport.last)
         if not response.content:
             assert response.parsed is None, name
             return None
@@ -212,6 +232,10 @@ def as_clinic(call: Driver, world, pk: dict[str, int]) -> None:
     call("clinic_patients_episodes_list", physio, patient_pk=patient)
     call("clinic_patients_episodes_retrieve", physio, patient_pk=patient, id=pk["episode"])
     call("clinic_patients_episodes_summary_retrieve", physio, patient_pk=patient, days=7)
+    # No episodes at all: the averages and the trend are null.
+    empty = call("clinic_patients_episodes_summary_retrieve", physio,
+                 patient_pk=str(created.id), days=1)  # fmt: skip
+    assert empty.mean_intensity is None and empty.trend.episodes_change_pct is None
     summary = call("clinic_episodes_summary_retrieve", physio, days=7)
     assert [p.id for p in summary.rising_patients] == [world.patient.pk]
 
@@ -291,9 +315,17 @@ def test_a_client_generated_from_the_schema_reads_every_answer(generated, world,
     assert sorted(set(call.operations) - call.called) == []
 
 
-def test_the_generated_client_sees_a_field_the_schema_leaves_out(generated):
-    """The check above is not vacuous: an answer with an undeclared field is caught."""
-    models = importlib.import_module(f"{PACKAGE}.models")
+def test_the_checks_catch_an_undeclared_field_and_a_wrong_type(generated):
+    """The checks above are not vacuous."""
+    models = importlib.import_module(f"{generated.package.__name__}.models")
     parsed = models.TokenRefresh.from_dict({"access": "a", "refresh": "r", "secret": "s"})
     assert undeclared(parsed, "refresh") == ["refresh: ['secret']"]
     assert json.loads(json.dumps(parsed.to_dict()))["secret"] == "s"
+    wrong = httpx.Response(
+        200,
+        json={"version": 2026},  # a number where the schema says text, and fields missing
+        request=httpx.Request("GET", "http://testserver/api/v1/intake-form/"),
+    )
+    wrong.elapsed = dt.timedelta(0)  # as if it had come over the network
+    with pytest.raises(FailureGroup):
+        generated.spec.find_operation_by_id("intake_form_retrieve").validate_response(wrong)

@@ -48,9 +48,7 @@ class LocalDateTimeField(serializers.DateTimeField):
     """A timestamp kept in the offset it was computed in (a patient's or a clinic's local
     midnight), where the default field would convert it to UTC."""
 
-    def to_representation(self, value: Any) -> str | None:
-        if value is None:
-            return None
+    def to_representation(self, value: Any) -> str:
         text: str = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 

@@ -185,7 +185,7 @@ class MedicationNoteSerializer(serializers.Serializer):
     medicines = serializers.ListField(child=serializers.CharField())
     clinician_message = serializers.CharField()
     patient_message = serializers.CharField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class EpisodeTriageSerializer(serializers.Serializer):

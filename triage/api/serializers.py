@@ -330,7 +330,7 @@ class IntakeSerializer(serializers.ModelSerializer):
 
 
 class ClinicianIntakeSerializer(IntakeSerializer):
-    assessment = ClinicianAssessmentSerializer()  # type: ignore[assignment]
+    assessment = ClinicianAssessmentSerializer()
 
 
 class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -437,7 +437,7 @@ class FormFieldSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["bool", "int", "choice"])
     question = serializers.CharField()
     group = serializers.ChoiceField(choices=list(GROUPS))
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     minimum = serializers.IntegerField(allow_null=True, help_text="For type int")
     maximum = serializers.IntegerField(allow_null=True, help_text="For type int")
     choices = serializers.ListField(
@@ -457,7 +457,7 @@ class StartBackFormSerializer(serializers.Serializer):
 
 class OswestrySectionSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=list(instruments.ODI_SECTIONS))
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class OswestryFormSerializer(serializers.Serializer):
