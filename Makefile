@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in emails (invitations, alerts, follow-ups) point where `make run` serves, unless given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint lock migrate seed clean help
@@ -17,7 +19,23 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
-migrate: $(STAMP)
+# The translations (<app>/locale/*/LC_MESSAGES/django.po) are compiled here, never committed.
+# compilemessages and the catalogue test's makemessages need GNU gettext (Debian's package),
+# installed when missing as chromium is below.
+MSGFMT := /usr/bin/msgfmt
+$(MSGFMT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	else \
+	  echo "make: $(MSGFMT) is missing and this is not root: install Debian's gettext" \
+	    "package to compile the translations." >&2; exit 1; \
+	fi
+
+.PHONY: messages
+messages: $(STAMP) $(MSGFMT)
+	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "var/*" -v 0
+
+migrate: $(STAMP) messages
 	@mkdir -p var/broker/queue var/broker/control
 	$(PY) manage.py migrate --noinput
 
@@ -31,10 +49,11 @@ run: seed
 	@echo "              two-factor code: key DEMOADMINTOTPKEYDEMOADMINTOTPKEY in an authenticator"
 	@echo "              app, or .venv/bin/python manage.py demo_totp)"
 	@echo "  API docs:   http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Links in emails: $(SITE_URL)"
 	@echo "  Patient app login: patient@example.com / demo-pass-123"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
-	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
+	PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 # The dashboard's browser tests drive Debian's Chromium through Playwright, which never
 # downloads a browser of its own here. Installed when missing (CI runs as root, no sudo).
@@ -47,7 +66,7 @@ $(CHROMIUM):
 	    "skip (or fail with CLINIC_REQUIRE_SERVICES=1). Install Debian's chromium package." >&2; \
 	fi
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

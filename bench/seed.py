@@ -262,13 +262,14 @@ def seed(preset: Preset, *, rng_seed: int = 2026) -> Seeded:
     c0, u0, m0 = next_id(Clinic), next_id(User), next_id(Membership)
     clinic_ids = [c0 + i for i in range(preset.clinics)]
     clinic_tz = {cid: TIMEZONES[i % len(TIMEZONES)] for i, cid in enumerate(clinic_ids)}
-    counts["clinics"] = Table(Clinic, ["id", "name", "slug", "email", "timezone"]).write(
+    counts["clinics"] = Table(Clinic, ["id", "name", "slug", "email", "timezone", "country"]).write(
         (
             cid,
             f"Bench clinic {i + 1}",
             f"bench-{i + 1}",
             f"desk{i + 1}@bench.example",
             clinic_tz[cid],
+            "GB",
         )
         for i, cid in enumerate(clinic_ids)
     )

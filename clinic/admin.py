@@ -153,7 +153,7 @@ class AdminOnlyScopedAdmin(ClinicScopedAdmin):
 @admin.register(Clinic)
 class ClinicAdmin(AdminOnlyScopedAdmin):
     clinic_lookup = "pk"
-    list_display = ("name", "email", "phone", "timezone")
+    list_display = ("name", "email", "phone", "country", "language", "timezone")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 

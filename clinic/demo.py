@@ -30,6 +30,7 @@ def load(demo: dict[str, Any]) -> None:
         email="hello@riverside.example",
         phone="020 7946 0000",
         address="1 River Walk, London",
+        country="GB",
     )
     admin = User.objects.create_user(
         "admin@example.com", DEMO_PASSWORD, first_name="Ada", last_name="Reid", is_staff=True

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +32,7 @@ MAX_KEY_LENGTH = 255
 
 PARAMETER = OpenApiParameter(
     HEADER,
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"\S"},
     location=OpenApiParameter.HEADER,
     required=False,
     description="A key of your choosing (e.g. a UUID) that makes retries of this POST safe: "
@@ -50,8 +52,8 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
         return Response(
             error_body(
                 "idempotency_key_reused",
-                f"This {HEADER} was already used for a different request.",
-                {HEADER: ["Use a new key for a new request."]},
+                _("This %(header)s was already used for a different request.") % {"header": HEADER},
+                {HEADER: [_("Use a new key for a new request.")]},
             ),
             status=422,
         )
@@ -70,7 +72,11 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(self, request, *args, **kwargs)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             return Response(
-                error_body("invalid", f"Invalid {HEADER}.", {HEADER: ["1 to 255 characters."]}),
+                error_body(
+                    "invalid",
+                    _("Invalid %(header)s.") % {"header": HEADER},
+                    {HEADER: [_("1 to 255 characters.")]},
+                ),
                 status=400,
             )
         fingerprint = _fingerprint(request)  # parses the body first: bad JSON is a plain 400
@@ -108,5 +114,5 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
 def purge_expired(now: datetime | None = None) -> int:
     """Stored responses hold patient data: keep them no longer than they can be replayed."""
     cutoff = (now or timezone.now()) - TTL
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted

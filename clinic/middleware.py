@@ -4,8 +4,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 from clinic.api.errors import error_body
+from clinic.api.parsers import too_large
 
 
 class RequestBodyLimitMiddleware:
@@ -20,12 +24,46 @@ class RequestBodyLimitMiddleware:
             length = int(raw)
         except ValueError:
             return JsonResponse(
-                error_body("invalid_content_length", "Content-Length is not a number."), status=400
+                error_body("invalid_content_length", gettext("Content-Length is not a number.")),
+                status=400,
             )
         limit = settings.REQUEST_BODY_MAX_BYTES
         if length > limit:
             return JsonResponse(
-                error_body("request_too_large", f"The request body is larger than {limit} bytes."),
+                error_body("request_too_large", too_large(limit)),
                 status=413,
             )
         return self.get_response(request)
+
+
+# Paths patients reach: the API and the pages their emails link to. Everything else is the
+# clinicians' dashboard and admin, kept in the house language (settings.LANGUAGE_CODE).
+PATIENT_FACING_PREFIXES = ("/api/", "/invitations/", "/followups/", "/app/")
+
+
+class LanguageMiddleware:
+    """Pick the language of each answer, and reset it afterwards (threads are reused).
+
+    Patient-facing paths start in the browser's language (Accept-Language, falling back to the
+    house language); an authenticated patient's API request then switches to the patient's
+    own language (clinic.api.authentication), and the pages behind a signed link to the
+    language of the patient the link is for (patients.views). The dashboard stays as it is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        patient_facing = request.path.startswith(PATIENT_FACING_PREFIXES)
+        if patient_facing:
+            translation.activate(translation.get_language_from_request(request))
+        else:
+            translation.activate(settings.LANGUAGE_CODE)
+        try:
+            response = self.get_response(request)
+            if patient_facing:
+                patch_vary_headers(response, ("Accept-Language",))
+                response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            translation.deactivate()
+        return response

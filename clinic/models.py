@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.timezone import now
 from timezone_field import TimeZoneField
+
+from .countries import SafetyContacts, country_choices, safety_contacts
 
 
 class UserManager(BaseUserManager["User"]):
@@ -61,6 +64,30 @@ class Clinic(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     timezone = TimeZoneField(default="Europe/London")
+    # Decides the emergency number and the urgent route every safety text gives (countries.py).
+    country = models.CharField(
+        max_length=2,
+        choices=country_choices(),
+        help_text="Sets the emergency number and urgent-care route patients are given.",
+    )
+    # The language patients get unless they chose one (settings.LANGUAGES).
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default="en",
+        help_text="Language of patient emails and pages unless the patient chose another.",
+    )  # fmt: skip
+    emergency_number_override = models.CharField(
+        "emergency number",
+        max_length=20,
+        blank=True,
+        help_text="Leave blank to use the country's emergency number.",
+    )
+    urgent_service_override = models.CharField(
+        "urgent, not emergency, service",
+        max_length=120,
+        blank=True,
+        help_text="Who patients call for same-day advice, with the number, for example "
+        '"our out-of-hours line (0161 496 0000)". Leave blank to use the country\'s.',
+    )
     # How long an open escalation may wait for acknowledgement before admins are alerted again.
     emergency_realert_minutes = models.PositiveIntegerField(default=15)
     urgent_realert_minutes = models.PositiveIntegerField(default=120)
@@ -73,6 +100,15 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def safety(self) -> SafetyContacts:
+        """The emergency number and urgent route this clinic's patients are given."""
+        return safety_contacts(
+            self.country,
+            emergency_override=self.emergency_number_override,
+            urgent_override=self.urgent_service_override,
+        )
 
 
 class Membership(models.Model):

@@ -66,9 +66,23 @@ def clinic_settings_update(
     urgent_realert_minutes: int,
     disabled_followup_kinds: list[str],
     escalation_contacts: list[Membership],
+    country: str | None = None,
+    language: str | None = None,
+    emergency_number_override: str | None = None,
+    urgent_service_override: str | None = None,
 ) -> Clinic:
     """The clinic's alerting and follow-up settings; `escalation_contacts` are the non-admin
-    members who also get escalation alerts (admins always do)."""
+    members who also get escalation alerts (admins always do). Country, language and the
+    overrides of the safety numbers change only when given."""
+    place = {
+        "country": country,
+        "language": language,
+        "emergency_number_override": emergency_number_override,
+        "urgent_service_override": urgent_service_override,
+    }
+    given = {name: value for name, value in place.items() if value is not None}
+    for name, value in given.items():
+        setattr(clinic, name, value.strip())
     clinic.emergency_realert_minutes = emergency_realert_minutes
     clinic.urgent_realert_minutes = urgent_realert_minutes
     clinic.disabled_followup_kinds = sorted(disabled_followup_kinds)
@@ -78,6 +92,7 @@ def clinic_settings_update(
             "emergency_realert_minutes",
             "urgent_realert_minutes",
             "disabled_followup_kinds",
+            *given,
         ]
     )
     chosen = {m.pk for m in escalation_contacts if m.clinic_id == clinic.pk}

@@ -100,6 +100,10 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             urgent_realert_minutes=data["urgent_realert_minutes"],
             disabled_followup_kinds=[k for k in kinds if k not in data["followup_kinds"]],
             escalation_contacts=list(data["escalation_contacts"]),
+            country=data["country"],
+            language=data["language"],
+            emergency_number_override=data["emergency_number_override"],
+            urgent_service_override=data["urgent_service_override"],
         )
         messages.success(request, "Clinic settings saved.")
         return redirect("dashboard:clinic-settings")

@@ -88,6 +88,11 @@ class Recorded:
     episode: Episode
     created: bool
 
+    @property
+    def deleted(self) -> bool:
+        """The client_id names an episode the patient deleted: it stays deleted."""
+        return self.episode.deleted_at is not None
+
 
 def episode_record(
     *,
@@ -100,7 +105,9 @@ def episode_record(
     """Store a new episode, or return the one already stored under this client_id.
 
     A resend is not ignored wholesale: a red flag it reports that the stored episode lacks is
-    added (and re-triaged), since the phone may have sent a corrected copy.
+    added (and re-triaged), since the phone may have sent a corrected copy. That holds for an
+    episode the patient has since deleted too: it stays deleted (Recorded.deleted), but a red
+    flag is never dropped because of where it was sent.
     """
     existing = Episode.objects.filter(patient=patient, client_id=client_id).first()
     if existing is not None:

@@ -17,7 +17,9 @@ from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from clinic.models import Notification
 from clinic.outbox import NotificationCancelled, NotificationDeferred
@@ -28,11 +30,11 @@ from clinic.transports import Message
 from .models import FollowUpReply, Patient
 
 # The follow-up kinds a patient can switch off. Clinician alerts are not among them.
-KINDS: dict[str, str] = {
-    "intake_checkin": "Check-ins after your screening questionnaire",
-    "episode_check": "Check-ins after a bad spasm",
-    "adherence_nudge": "Reminders about your home exercises",
-    "reassessment_due": "Reminders to update your progress scores",
+KINDS: dict[str, StrOrPromise] = {
+    "intake_checkin": gettext_lazy("Check-ins after your screening questionnaire"),
+    "episode_check": gettext_lazy("Check-ins after a bad spasm"),
+    "adherence_nudge": gettext_lazy("Reminders about your home exercises"),
+    "reassessment_due": gettext_lazy("Reminders to update your progress scores"),
 }
 REPLY_MAX_AGE = dt.timedelta(days=14)
 UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=180)
@@ -147,12 +149,15 @@ def _absolute(name: str, *args: Any) -> str:
 def patient_message(
     notification: Notification,
     *,
-    subject: str,
+    subject: StrOrPromise,
     template: str,
     context: dict[str, Any] | None = None,
     with_reply: bool = False,
 ) -> Message:
-    """Render a follow-up to a patient, or cancel/defer it if it must not go out now."""
+    """Render a follow-up to a patient, or cancel/defer it if it must not go out now.
+
+    In the patient's language and timezone; `subject` may name the clinic as %(clinic)s.
+    """
     patient = Patient.objects.select_related("clinic", "physiotherapist").get(
         pk=notification.context["patient_id"]
     )
@@ -175,10 +180,14 @@ def patient_message(
         values["reply_urls"] = {
             answer: _absolute("followup-reply", token, answer) for answer in FollowUpReply.Answer
         }
+    with translation.override(patient.language_code), timezone.override(patient.timezone):
+        subject_text = str(subject) % {"clinic": patient.clinic.name}
+        text = render_to_string(f"{template}.txt", values)
+        html = render_to_string(f"{template}.html", values)
     return Message(
-        subject=subject,
-        text=render_to_string(f"{template}.txt", values),
-        html=render_to_string(f"{template}.html", values),
+        subject=subject_text,
+        text=text,
+        html=html,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -192,18 +201,31 @@ def patient_message(
 
 
 def reply_record(*, target: ReplyTarget, answer: str) -> FollowUpReply:
-    """Record (or change) the answer; a new "worse" alerts the physiotherapist."""
+    """Record (or change) the answer, keeping every answer given; a new "worse" alerts the
+    physiotherapist and stays on Today until a clinician marks it seen."""
     with transaction.atomic():
+        at = timezone.now()
         reply, created = FollowUpReply.objects.select_for_update().get_or_create(
             notification=target.notification,
             defaults={"patient": target.patient, "answer": answer},
         )
-        became_worse = answer == FollowUpReply.Answer.WORSE and (created or reply.answer != answer)
-        if not created and reply.answer != answer:
+        changed = created or reply.answer != answer
+        became_worse = answer == FollowUpReply.Answer.WORSE and changed
+        if changed:
             reply.answer = answer
-            reply.save(update_fields=["answer", "updated_at"])
+            reply.history = [*reply.history, {"answer": answer, "at": at.isoformat()}]
+            if became_worse:
+                reply.worse_at = at
+            reply.save(update_fields=["answer", "history", "worse_at", "updated_at"])
         if became_worse:
             _alert_worse(reply)
+    return reply
+
+
+def reply_mark_seen(*, reply: FollowUpReply, user: Any) -> FollowUpReply:
+    """A clinician has seen the "worse": it leaves Today (until the patient says it again)."""
+    reply.worse_seen_at, reply.worse_seen_by = timezone.now(), user
+    reply.save(update_fields=["worse_seen_at", "worse_seen_by"])
     return reply
 
 

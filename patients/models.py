@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
@@ -49,6 +51,13 @@ class Patient(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     timezone = TimeZoneField(default="Europe/London")
+    # Emails, pages and API answers to the patient; blank follows the clinic's language.
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="Blank: the clinic's language.",
+    )
     # Contact preferences: no emails at all when off; quiet hours in the patient's timezone.
     email_opt_in = models.BooleanField(default=True)
     # Follow-up kinds the patient unsubscribed from (see patients.followups.KINDS).
@@ -87,6 +96,20 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def language_code(self) -> str:
+        """The language to speak to this patient in: their choice, else their clinic's."""
+        return self.language or self.clinic.language
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        """Whole years today, in the patient's own timezone."""
+        return self.age_on(timezone.localdate(timezone=self.timezone))
 
 
 class PatientInvitation(models.Model):
@@ -192,23 +215,45 @@ class FollowUpReply(models.Model):
     """A patient's one-click answer to a follow-up email: better, same or worse."""
 
     class Answer(models.TextChoices):
-        BETTER = "better", "Better"
-        SAME = "same", "About the same"
-        WORSE = "worse", "Worse"
+        BETTER = "better", _("Better")
+        SAME = "same", _("About the same")
+        WORSE = "worse", _("Worse")
 
     notification = models.OneToOneField(
         "clinic.Notification", on_delete=models.CASCADE, related_name="reply"
     )
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="replies")
     answer = models.CharField(max_length=10, choices=Answer.choices)
+    # Every answer given on the link, oldest first: [{"answer": ..., "at": ISO time}].
+    history = models.JSONField(default=list, blank=True)
+    # The last time the patient said "worse", and who saw it on the dashboard since; a later
+    # "better" on the same link does not clear it.
+    worse_at = models.DateTimeField(null=True, blank=True)
+    worse_seen_at = models.DateTimeField(null=True, blank=True)
+    worse_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering: ClassVar = ["-updated_at"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["worse_at"],
+                condition=models.Q(worse_at__isnull=False, worse_seen_at__isnull=True),
+                name="reply_worse_unseen",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.answer} (patient #{self.patient_id})"
+
+    @property
+    def worse_unseen(self) -> bool:
+        return self.worse_at is not None and (
+            self.worse_seen_at is None or self.worse_seen_at < self.worse_at
+        )
 
 
 class PatientNote(models.Model):

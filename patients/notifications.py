@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from clinic import outbox
 from clinic.models import Notification
@@ -22,25 +24,28 @@ def render_invitation(notification: Notification) -> Message:
     if invitation.used_at is not None:
         raise outbox.NotificationCancelled("invitation already used")
     token = invitation_mint_token(invitation)
-    clinic = invitation.patient.clinic
+    patient = invitation.patient
+    clinic = patient.clinic
     context = {
-        "patient": invitation.patient,
+        "patient": patient,
         "clinic": clinic,
         "link": settings.SITE_URL + reverse("invitation-accept", args=[token]),
         "expires_at": invitation.expires_at,
     }
-    return Message(
-        subject=f"Your {clinic.name} app account",
-        text=render_to_string("patients/email/invitation.txt", context),
-        html=render_to_string("patients/email/invitation.html", context),
-        reply_to=(clinic.email,),
-    )
+    # In the patient's language, the expiry in their timezone.
+    with translation.override(patient.language_code), timezone.override(patient.timezone):
+        return Message(
+            subject=gettext("Your %(clinic)s app account") % {"clinic": clinic.name},
+            text=render_to_string("patients/email/invitation.txt", context),
+            html=render_to_string("patients/email/invitation.html", context),
+            reply_to=(clinic.email,),
+        )
 
 
 def render_episode_check(notification: Notification) -> Message:
     return followups.patient_message(
         notification,
-        subject=f"How is your back this morning? - {notification.clinic}",
+        subject=gettext_lazy("How is your back this morning? - %(clinic)s"),
         template="patients/email/episode_check",
         with_reply=True,
     )

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, Prefetch
+from django.db.models import F, Max, Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -22,7 +22,6 @@ from .forms import NoteForm
 from .models import Episode, EpisodeRelief, EpisodeTrigger, FollowUpReply, Patient, PatientNote
 from .vocabulary import RELIEF_EFFECT_SCORE, ReliefEffect, ReliefMethod, Trigger
 
-WORSE_REPLY_DAYS = 14
 RISING_WINDOW_DAYS = 14
 EPISODE_CHART_DAYS = 90
 TODAY_LIMIT = 20
@@ -44,21 +43,23 @@ def load_patient(request: HttpRequest, pk: int) -> Patient:
 
 
 def worse_replies(request: HttpRequest, clinic: Clinic) -> Mapping[str, Any]:
-    since = timezone.now() - dt.timedelta(days=WORSE_REPLY_DAYS)
+    """Every "worse" nobody has marked seen, whatever the patient answered afterwards."""
     replies = list(
-        FollowUpReply.objects.filter(
-            patient__clinic=clinic,
-            patient__is_active=True,
-            answer=FollowUpReply.Answer.WORSE,
-            updated_at__gte=since,
-        )
+        FollowUpReply.objects.filter(patient__clinic=clinic, patient__is_active=True)
+        .filter(unseen_worse())
         .select_related("patient", "notification")
-        .order_by("-updated_at", "-id")[:TODAY_LIMIT]
+        .order_by("-worse_at", "-id")[:TODAY_LIMIT]
     )
     audit.record(request, action=audit.Action.LIST, patients=[r.patient for r in replies],
                  object_type="followup_reply", object_ids=[r.pk for r in replies])  # fmt: skip
     rows = [(r, followups.KINDS.get(r.notification.kind, r.notification.kind)) for r in replies]
-    return {"rows": rows, "days": WORSE_REPLY_DAYS}
+    return {"rows": rows, "here": request.get_full_path()}
+
+
+def unseen_worse() -> Q:
+    return Q(worse_at__isnull=False) & (
+        Q(worse_seen_at__isnull=True) | Q(worse_seen_at__lt=F("worse_at"))
+    )
 
 
 def rising(request: HttpRequest, clinic: Clinic) -> Mapping[str, Any]:
@@ -86,6 +87,7 @@ def profile(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
         "patient": patient,
         "invitation": invitation,
         "muted": muted,
+        "just_registered": request.GET.get("new") == "1",
         "age": _age(patient.date_of_birth, timezone.localdate(timezone=patient.timezone)),
     }
 
@@ -163,15 +165,22 @@ def episodes(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
 def followups_panel(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
     sent = list(
         Notification.objects.filter(context__patient_id=patient.pk, kind__in=list(followups.KINDS))
-        .select_related("reply")
+        .select_related("reply__worse_seen_by")
         .order_by("-due_at", "-id")[:30]
     )
     audit.record(request, action=audit.Action.LIST, patients=[patient], object_type="followup")
     rows = []
     for n in sent:
         reply = getattr(n, "reply", None)
-        rows.append({"notification": n, "label": followups.KINDS[n.kind], "reply": reply})
-    return {"rows": rows, "patient": patient}
+        history = [
+            (FollowUpReply.Answer(h["answer"]).label, dt.datetime.fromisoformat(h["at"]))
+            for h in (reply.history if reply is not None else [])
+        ]
+        rows.append(
+            {"notification": n, "label": followups.KINDS[n.kind], "reply": reply,
+             "history": history}
+        )  # fmt: skip
+    return {"rows": rows, "patient": patient, "here": request.get_full_path()}
 
 
 def notes(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:

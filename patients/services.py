@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic.errors import DomainError
 from clinic.models import Clinic, IdempotencyRecord, Membership, Notification, User
@@ -25,6 +26,7 @@ PATIENT_EDITABLE_FIELDS = (
     "email",
     "phone",
     "timezone",
+    "language",
     "email_opt_in",
     "quiet_hours_start",
     "quiet_hours_end",
@@ -144,17 +146,17 @@ class InvitationInvalid(DomainError):
 def invitation_accept(*, token: str, password: str) -> User:
     invitation = invitation_for_token(token)
     if invitation is None:
-        raise InvitationInvalid("This invitation link is invalid, already used or expired.")
+        raise InvitationInvalid(_("This invitation link is invalid, already used or expired."))
     # Lock the row so two submissions of the same link cannot both succeed.
     invitation = PatientInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
-        raise InvitationInvalid("This invitation link is invalid, already used or expired.")
+        raise InvitationInvalid(_("This invitation link is invalid, already used or expired."))
     patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
     user = patient.user
     if user is None:
         if User.objects.filter(email__iexact=patient.email).exists():
             raise InvitationInvalid(
-                "An account with this email already exists. Please contact your clinic."
+                _("An account with this email already exists. Please contact your clinic.")
             )
         user = User(
             email=patient.email.lower(), first_name=patient.first_name, last_name=patient.last_name

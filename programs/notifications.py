@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from clinic import outbox
 from clinic.models import Notification
 from clinic.transports import Message
@@ -16,7 +18,7 @@ def render_adherence_nudge(notification: Notification) -> Message:
         raise outbox.NotificationCancelled("the program has ended")
     return followups.patient_message(
         notification,
-        subject=f"Your home exercises - {notification.clinic}",
+        subject=gettext_lazy("Your home exercises - %(clinic)s"),
         template="programs/email/adherence_nudge",
     )
 

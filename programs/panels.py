@@ -15,7 +15,6 @@ from clinic.models import Clinic
 from patients.models import Patient
 
 from . import selectors
-from .forms import EndForm
 
 ADHERENCE_WEEKS = 6
 TODAY_LIMIT = 20
@@ -37,16 +36,26 @@ def falling(request: HttpRequest, clinic: Clinic) -> Mapping[str, Any]:
 
 def program(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
     active = selectors.active_program(patient)
-    shown = active or selectors.program_for_adherence(patient)
-    context: dict[str, Any] = {"patient": patient, "program": active, "end_form": EndForm()}
-    if shown is not None:
-        report = selectors.program_adherence(shown, weeks=ADHERENCE_WEEKS)
+    report = selectors.patient_adherence(patient, weeks=ADHERENCE_WEEKS)
+    shown = report.program if report is not None else None
+    history = selectors.program_history(patient)
+    context: dict[str, Any] = {
+        "patient": patient,
+        "program": active,
+        "history": history,
+        "past": [entry for entry in history if entry.program.status != "active"],
+        "revisions": next(
+            (entry.revisions for entry in history if entry.program.status == "active"), []
+        ),
+    }
+    if report is not None:
         summary = report.summary
         context["report"] = report
         context["shown"] = shown
         context["chart"] = charts.bar_chart(
             chart_id="weekly-adherence",
-            title=f"Exercises done as prescribed, week by week (last {ADHERENCE_WEEKS} weeks)",
+            title=f"Exercises done as prescribed, week by week (last {ADHERENCE_WEEKS} weeks, "
+            "all programs)",
             bars=[(w.start.strftime("%d %b"), w.adherence_percent or 0) for w in summary.weeks],
             x_label="Week starting",
             y_label="Adherence (%)",

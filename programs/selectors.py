@@ -187,11 +187,60 @@ def program_adherence(
     program: Program, *, weeks: int, now: dt.datetime | None = None
 ) -> ProgramAdherence:
     """Counts by the database (per local day and exercise), arithmetic by programs.adherence."""
-    patient = program.patient
-    tz = patient.timezone
-    now = now or timezone.now()
-    today = local_today(patient, now)
     revisions = list(revisions_of_program(program).order_by("number"))
+    return _adherence(
+        program,
+        [(program, revisions)],
+        Q(program=program),
+        Q(session__program=program),
+        weeks=weeks,
+        now=now,
+    )
+
+
+def patient_adherence(
+    patient: Patient, *, weeks: int, now: dt.datetime | None = None
+) -> ProgramAdherence | None:
+    """Adherence across all of the patient's programs: a session logged under the program
+    before this one counts in the weeks that program ran. None when nothing was ever assigned.
+    `program` is the active program, else the latest."""
+    programs = list(
+        Program.objects.filter(patient=patient)
+        .select_related("patient", "current_revision")
+        .order_by("created_at", "id")
+    )
+    if not programs:
+        return None
+    revisions: dict[int, list[ProgramRevision]] = {p.pk: [] for p in programs}
+    for revision in (
+        ProgramRevision.objects.filter(program__patient=patient)
+        .prefetch_related(_items())
+        .order_by("program_id", "number")
+    ):
+        revisions[revision.program_id].append(revision)
+    for program in programs:
+        program.patient = patient  # one patient object for every program: no query each
+    shown = next((p for p in programs if p.status == Program.Status.ACTIVE), programs[-1])
+    return _adherence(
+        shown,
+        [(p, revisions[p.pk]) for p in programs if revisions[p.pk]],
+        Q(patient=patient),
+        Q(session__patient=patient),
+        weeks=weeks,
+        now=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One program on the patient's local calendar: its periods and its first and last day."""
+
+    periods: list[adherence.Period]
+    first: dt.date
+    last: dt.date | None
+
+
+def _run(program: Program, revisions: list[ProgramRevision], tz: Any) -> _Run:
     current = revisions[-1]
     periods = [
         adherence.Period(
@@ -209,8 +258,49 @@ def program_adherence(
     if program.ended_at is not None:
         ended = timezone.localdate(program.ended_at, tz)
         last_day = ended if last_day is None else min(last_day, ended)
+    return _Run(periods, current.start_date, last_day)
+
+
+def _merged_periods(runs: list[_Run]) -> list[adherence.Period]:
+    """One list of periods for several programs: at each day a program starts, changes or
+    stops, the doses of every program running that day (a later program wins on an exercise
+    in both); nothing is prescribed between programs."""
+    days = sorted(
+        {period.start for run in runs for period in run.periods}
+        | {run.first for run in runs}
+        | {run.last + dt.timedelta(days=1) for run in runs if run.last is not None}
+    )
+    merged = []
+    for day in days:
+        doses: dict[int, adherence.Dose] = {}
+        for run in runs:
+            if run.first <= day and (run.last is None or day <= run.last):
+                doses.update(adherence.dose_on(run.periods, day))
+        merged.append(adherence.Period(start=day, doses=doses))
+    return merged
+
+
+def _adherence(
+    program: Program,
+    programs: list[tuple[Program, list[ProgramRevision]]],
+    sessions_of: Q,
+    items_of: Q,
+    *,
+    weeks: int,
+    now: dt.datetime | None,
+) -> ProgramAdherence:
+    patient = program.patient
+    tz = patient.timezone
+    now = now or timezone.now()
+    today = local_today(patient, now)
+    runs = [_run(p, revisions, tz) for p, revisions in programs]
+    periods = runs[0].periods if len(runs) == 1 else _merged_periods(runs)
+    first_day = min(run.first for run in runs)
+    last_day: dt.date | None = None
+    if all(run.last is not None for run in runs):
+        last_day = max(run.last for run in runs if run.last is not None)
     span = adherence.window(
-        program_start=current.start_date, program_last_day=last_day, today=today, weeks=weeks
+        program_start=first_day, program_last_day=last_day, today=today, weeks=weeks
     )
     counts: list[adherence.DayCount] = []
     if span is not None:
@@ -225,7 +315,7 @@ def program_adherence(
         )
         rows = (
             SessionItem.objects.filter(
-                session__program=program,
+                items_of,
                 session__performed_at__gte=start,
                 session__performed_at__lt=end,
             )
@@ -260,7 +350,7 @@ def program_adherence(
             pain_rated=row["rated"],
             pain_change_total=row["change"] or 0,
         )
-        for row in ExerciseSession.objects.filter(program=program)
+        for row in ExerciseSession.objects.filter(sessions_of)
         .annotate(day=TruncDate("performed_at", tzinfo=tz))
         .values("day")
         .annotate(
@@ -271,14 +361,19 @@ def program_adherence(
     ]
     summary = adherence.summarise(
         periods=periods,
-        program_start=current.start_date,
+        program_start=first_day,
         program_last_day=last_day,
         today=today,
         weeks=weeks,
         counts=counts,
         sessions=sessions,
     )
-    exercises = {item.exercise_id: item.exercise for r in revisions for item in r.items.all()}
+    exercises = {
+        item.exercise_id: item.exercise
+        for _, revisions in programs
+        for r in revisions
+        for item in r.items.all()
+    }
     return ProgramAdherence(program, today, weeks, summary, exercises)
 
 
@@ -294,6 +389,13 @@ class Suggestion:
     direction_conflicts: list[Exercise]
     open_escalation: bool
     active_program_id: int | None
+
+    @property
+    def pathway_label(self) -> str:
+        """The pathway in plain words (the codes are for the API)."""
+        if self.pathway in Pathway.values:
+            return str(Pathway(self.pathway).label)
+        return self.pathway.replace("_", " ")
 
 
 def suggestion_for_patient(patient: Patient) -> Suggestion:
@@ -440,3 +542,88 @@ def recent_adherence(
             covered_days.append(seconds / 86400)
         result[program.pk] = RecentAdherence(program, percents[1], percents[0], covered_days[0])
     return result
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionEntry:
+    revision: ProgramRevision
+    changes: list[str]  # what this revision changed from the one before, in words
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramEntry:
+    program: Program
+    revisions: list[RevisionEntry]  # newest first
+
+
+def dosage_words(item: Any) -> str:
+    """A dosage as a clinician writes it: "2 x 10 reps, 1x a day, 7 days a week"."""
+    amount = ""
+    if item.sets:
+        amount += f"{item.sets} × "  # noqa: RUF001 - the multiplication sign is meant
+    if item.reps:
+        amount += f"{item.reps} reps"
+    if item.hold_seconds:
+        amount += f" hold {item.hold_seconds} s"
+    if item.duration_minutes:
+        amount += f" {item.duration_minutes} min"
+    often = f"{item.times_per_day}× a day, {item.days_per_week} days a week"  # noqa: RUF001
+    return f"{amount.strip()}, {often}" if amount.strip() else often
+
+
+def revision_changes(before: ProgramRevision | None, after: ProgramRevision) -> list[str]:
+    """What `after` changed from `before`, as a clinician would say it."""
+    if before is None:
+        names = [item.exercise.name for item in after.items.all()]
+        start = f"Started {after.start_date:%-d %b %Y}"
+        if after.template is not None:
+            start += f" from “{after.template.name}”"
+        return [start, "Exercises: " + ", ".join(names)]
+    old = {item.exercise_id: item for item in before.items.all()}
+    new = {item.exercise_id: item for item in after.items.all()}
+    changes = [f"Added {item.exercise.name} ({dosage_words(item)})"
+               for eid, item in new.items() if eid not in old]  # fmt: skip
+    changes += [f"Removed {item.exercise.name}" for eid, item in old.items() if eid not in new]
+    for eid, item in new.items():
+        if eid in old and dosage_words(old[eid]) != dosage_words(item):
+            changes.append(f"{item.exercise.name}: {dosage_words(old[eid])} → {dosage_words(item)}")
+    if before.end_date != after.end_date:
+        changes.append(
+            "End date " + (f"{after.end_date:%-d %b %Y}" if after.end_date else "removed")
+        )
+    if before.notes != after.notes:
+        changes.append("Notes for the patient changed")
+    if after.confirmed_direction_conflicts:
+        names = [c.get("name", "") for c in after.confirmed_direction_conflicts]
+        changes.append("Prescribed despite the aggravating direction: " + ", ".join(names))
+    return changes or ["No change to the exercises"]
+
+
+def program_history(patient: Patient) -> list[ProgramEntry]:
+    """Every program of the patient, newest first, each with its revisions and what each one
+    changed (two queries whatever the number of programs and revisions)."""
+    programs = list(
+        Program.objects.filter(patient=patient)
+        .select_related("created_by", "ended_by")
+        .order_by("-created_at", "-id")
+    )
+    by_program: dict[int, list[ProgramRevision]] = {p.pk: [] for p in programs}
+    for revision in (
+        ProgramRevision.objects.filter(program__patient=patient)
+        .select_related("template", "created_by")
+        .prefetch_related(_items())
+        .order_by("program_id", "number")
+    ):
+        by_program[revision.program_id].append(revision)
+    entries = []
+    for program in programs:
+        revisions = by_program[program.pk]
+        rows = [
+            RevisionEntry(revision, revision_changes(revisions[n - 1] if n else None, revision))
+            for n, revision in enumerate(revisions)
+        ]
+        entries.append(ProgramEntry(program, list(reversed(rows))))
+    return entries

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic.errors import Conflict, DomainError
+from clinic.formats import patient_date
 from patients.models import Patient
 
 from .models import Exercise, ExerciseSession, Program, ProgramItem, SessionItem
@@ -46,12 +48,12 @@ def _done_errors(
     for d in done:
         problem = None
         if d.exercise_id in seen:
-            problem = "Listed twice: log it once with the sets and reps done."
+            problem = _("Listed twice: log it once with the sets and reps done.")
         elif d.exercise_id not in items:
             problem = (
-                "This exercise is not in your current program."
+                _("This exercise is not in your current program.")
                 if d.exercise_id in known
-                else "No such exercise."
+                else _("No such exercise.")
             )
         seen.add(d.exercise_id)
         errors.append({"exercise": [problem]} if problem else {})
@@ -86,28 +88,39 @@ def session_log(
         .first()
     )
     if program is None or program.current_revision is None:
-        raise NoActiveProgram("You have no active exercise program.")
+        raise NoActiveProgram(_("You have no active exercise program."))
     revision = program.current_revision
     if performed_at > now + CLOCK_SKEW:
         raise DomainError(
-            "The session cannot be in the future.",
-            fields={"performed_at": ["This is in the future."]},
+            _("The session cannot be in the future."),
+            fields={"performed_at": [_("This is in the future.")]},
         )
     day = timezone.localdate(performed_at, patient.timezone)
     if day < revision.start_date:
         raise DomainError(
-            "Your program had not started yet.",
-            fields={"performed_at": [f"Your program starts on {revision.start_date}."]},
+            _("Your program had not started yet."),
+            fields={
+                "performed_at": [
+                    _("Your program starts on %(date)s.")
+                    % {"date": patient_date(revision.start_date)}
+                ]
+            },
         )
     if revision.end_date is not None and day > revision.end_date:
         raise DomainError(
-            "Your program has ended.",
-            fields={"performed_at": [f"Your program ended on {revision.end_date}."]},
+            _("Your program has ended."),
+            fields={
+                "performed_at": [
+                    _("Your program ended on %(date)s.") % {"date": patient_date(revision.end_date)}
+                ]
+            },
         )
     items = {item.exercise_id: item for item in revision.items.all()}
     errors = _done_errors(patient, exercises, items)
     if errors:
-        raise DomainError("Some exercises cannot be logged.", fields=nested({"exercises": errors}))
+        raise DomainError(
+            _("Some exercises cannot be logged."), fields=nested({"exercises": errors})
+        )
     session = ExerciseSession(
         patient=patient,
         program=program,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from clinic import audit, dashboard
 from clinic.dashboard import clinician_required, scope_of
 from clinic.errors import DomainError
+from clinic.forms import error_summary
 from patients.models import Patient
 
 from . import catalogue, selectors, services
@@ -197,22 +198,30 @@ def _patient_page(patient: Patient) -> str:
 
 @clinician_required
 def assign(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    """Assign in one step: a template or exercises picked (filterable) with their dosage."""
     patient = dashboard.load_patient(request, patient_pk)
     suggestion = selectors.suggestion_for_patient(patient)
     initial: dict[str, Any] = {}
     if suggestion.template is not None:
         initial["template"] = suggestion.template.pk
+    posted = request.method == "POST"
+    filtering = posted and "filter" in request.POST
+    if filtering or not posted:
+        # Filtering is not submitting: the form comes back unbound with what was entered.
+        entered = request.POST if posted else request.GET
+        initial.update({key: entered.get(key) for key in entered if key != "csrfmiddlewaretoken"})
+        initial["exercises"] = [v for v in entered.getlist("exercises") if v.isdigit()]
     form = AssignForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted and not filtering else None,
         initial=initial,
         templates=_templates(request).filter(is_active=True),
-        exercises=_exercises(request).filter(is_active=True).order_by("name"),
+        exercises=_exercises(request).filter(is_active=True).order_by("category", "name"),
     )
     needs_confirmation = False
-    if request.method == "POST" and form.is_valid():
+    if posted and not filtering and form.is_valid():
         data = form.cleaned_data
         chosen = list(data["exercises"])
-        items = [ItemSpec(exercise=e) for e in chosen] if chosen else None
+        items = [ItemSpec(exercise=e, dosage=form.dosage(e)) for e in chosen] if chosen else None
         try:
             program = services.program_assign(
                 patient=patient,
@@ -236,17 +245,21 @@ def assign(request: HttpRequest, patient_pk: int) -> HttpResponse:
                          object_type="program", object_ids=[program.pk])  # fmt: skip
             messages.success(request, f"Program assigned to {patient.full_name}.")
             return redirect(_patient_page(patient))
+    show_errors = posted and not filtering
     return render(
         request,
         "programs/assign.html",
         {
             "form": form,
+            "rows": form.rows(),
+            "errors": error_summary(form, {"exercises": "picker"}) if show_errors else [],
+            "show_errors": show_errors,
             "patient": patient,
             "suggestion": suggestion,
             "needs_confirmation": needs_confirmation,
             "nav": "patients",
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if show_errors and form.errors else 200,
     )
 
 
@@ -321,17 +334,39 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @clinician_required
-@require_POST
 def end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending a program asks first: a page that says what ends, with a reason to give."""
     program = _program(request, pk)
-    form = EndForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    audit.record(request, action=audit.Action.UPDATE, patients=[program.patient],
-                 object_type="program", object_ids=[program.pk])  # fmt: skip
-    try:
-        services.program_end(program=program, by=request.user, reason=reason)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Program ended.")
-    return redirect(_patient_page(program.patient))
+    patient = program.patient
+    if program.status != Program.Status.ACTIVE:
+        messages.error(request, "This program has already ended.")
+        return redirect(_patient_page(patient))
+    form = EndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        audit.record(request, action=audit.Action.UPDATE, patients=[patient],
+                     object_type="program", object_ids=[program.pk])  # fmt: skip
+        try:
+            services.program_end(
+                program=program,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Program of {patient.full_name} ended.")
+        return redirect(_patient_page(patient))
+    revision = program.current_revision
+    return render(
+        request,
+        "programs/end.html",
+        {
+            "form": form,
+            "errors": error_summary(form) if form.is_bound else [],
+            "program": program,
+            "patient": patient,
+            "items": list(revision.items.select_related("exercise")) if revision else [],
+            "nav": "patients",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

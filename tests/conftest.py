@@ -116,3 +116,21 @@ def smtp_backend(settings, smtp_sink):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     return smtp_sink
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """`make test` compiles the catalogues; this covers a bare `pytest` on a fresh clone."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    root = Path(__file__).resolve().parents[1]
+    stale = [
+        po
+        for po in root.glob("*/locale/*/LC_MESSAGES/django.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        call_command("compilemessages", ignore=[".venv/*", "var/*"], verbosity=0)

@@ -28,6 +28,7 @@ class ClinicFactory(DjangoModelFactory[Clinic]):
     name = factory.Sequence(lambda n: f"Clinic {n}")
     slug = factory.Sequence(lambda n: f"clinic-{n}")
     email = factory.Sequence(lambda n: f"front-desk{n}@clinic.example")
+    country = "GB"
 
 
 class MembershipFactory(DjangoModelFactory[Membership]):

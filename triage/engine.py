@@ -1,16 +1,19 @@
 """Red-flag triage engine (clinical/REFERENCE.md §1): answers in, urgency and flags out.
 
-Pure: no Django, ORM, settings, I/O or clock. It grades urgency and safety-nets; it never
-diagnoses, and a physiotherapist reviews every result.
+Pure: no ORM, settings, I/O or clock (Django only for gettext_noop, an identity marker). It
+grades urgency and safety-nets; it never diagnoses, and a physiotherapist reviews every result.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+# An identity function that marks text for makemessages; no settings or translation machinery.
+from django.utils.translation import gettext_noop
 
 from triage.questionnaire import validate_values
 from triage.rules import (
@@ -31,11 +34,16 @@ __all__ = [
     "Assessment",
     "FiredRule",
     "InvalidAnswers",
+    "SafetyNumbers",
     "assess",
     "clinician_summary",
     "normalise_answers",
     "patient_message",
 ]
+
+
+def _identity(message: str) -> str:
+    return message
 
 
 class InvalidAnswers(ValueError):
@@ -112,8 +120,17 @@ def _fire(rule: Rule, answers: Answers) -> FiredRule:
     return FiredRule(rule.id, urgency, rule.flags, reason, rule.source)
 
 
-def assess(answers: Mapping[str, Any], *, version: str | None = None) -> Assessment:
+def assess(
+    answers: Mapping[str, Any],
+    *,
+    version: str | None = None,
+    numbers: SafetyNumbers | None = None,
+    gettext: Callable[[str], str] = _identity,
+) -> Assessment:
     """Run every rule of the rule set `version` (current when None) over `answers`.
+
+    `numbers` and `gettext` word the patient's safety message; without numbers it is empty
+    (grading only: every caller that shows it to a patient passes the clinic's numbers).
 
     Raises InvalidAnswers for a wrongly typed or out-of-range value and
     UnknownRulesetVersion (a LookupError) for an unknown version.
@@ -129,41 +146,52 @@ def assess(answers: Mapping[str, Any], *, version: str | None = None) -> Assessm
         flags=flags,
         fired=fired,
         ruleset_version=ruleset_version,
-        patient_message=patient_message(urgency),
+        patient_message=patient_message(urgency, numbers, gettext) if numbers else "",
         clinician_summary=clinician_summary(urgency, flags, fired, ruleset_version),
     )
 
 
 # Patient wording: §0.2 actions; the CES card of §2.1 (Greenhalgh et al.) goes on every result.
-_HEADLINES: Mapping[Urgency, str] = MappingProxyType(
-    {
-        EMERGENCY: (
-            "GET EMERGENCY HELP NOW. Some of your answers can be a sign of a serious "
-            "problem. Go to your nearest emergency department now, or call 999 (or your "
-            "local emergency number). Do not wait for your physiotherapy appointment and "
-            "do not drive yourself."
-        ),
-        URGENT: (
-            "Get medical advice today. Some of your answers need to be checked by a "
-            "doctor today: contact your GP, call NHS 111 or call the clinic today. If you "
-            "cannot get advice today, or you get worse, go to the emergency department or "
-            "call 999."
-        ),
-        SOON: (
-            "Some of your answers need a closer look. Your physiotherapist will review "
-            "them and arrange a priority review for you. If you get worse before then, "
-            "contact your GP or call NHS 111."
-        ),
-        ROUTINE: (
-            "Thank you. Your answers do not show any warning signs that need urgent "
-            "attention. Your physiotherapist will review your answers and your care."
-        ),
-    }
+# The numbers come from the clinic's country (clinic/countries.py), never from here. Marked for
+# translation with gettext_noop (an identity function): the caller passes its gettext.
+# TRANSLATIONS: every translation of these texts must be reviewed by a clinician fluent in the
+# language before a clinic uses it (see each app's locale/<lang>/LC_MESSAGES/django.po).
+_EMERGENCY = gettext_noop(
+    "GET EMERGENCY HELP NOW. Some of your answers can be a sign of a serious "
+    "problem. Go to your nearest emergency department now, or call %(emergency_number)s (or "
+    "your local emergency number). Do not wait for your physiotherapy appointment and "
+    "do not drive yourself."
+)
+_URGENT_WITH_SERVICE = gettext_noop(
+    "Get medical advice today. Some of your answers need to be checked by a "
+    "doctor today: contact your GP, call %(urgent_service)s or call the clinic today. If you "
+    "cannot get advice today, or you get worse, go to the emergency department or "
+    "call %(emergency_number)s."
+)
+_URGENT_NO_SERVICE = gettext_noop(
+    "Get medical advice today. Some of your answers need to be checked by a "
+    "doctor today: contact your doctor or call the clinic today. If you "
+    "cannot get advice today, or you get worse, go to the emergency department or "
+    "call %(emergency_number)s."
+)
+_SOON_WITH_SERVICE = gettext_noop(
+    "Some of your answers need a closer look. Your physiotherapist will review "
+    "them and arrange a priority review for you. If you get worse before then, "
+    "contact your GP or call %(urgent_service)s."
+)
+_SOON_NO_SERVICE = gettext_noop(
+    "Some of your answers need a closer look. Your physiotherapist will review "
+    "them and arrange a priority review for you. If you get worse before then, "
+    "contact your doctor today."
+)
+_ROUTINE = gettext_noop(
+    "Thank you. Your answers do not show any warning signs that need urgent "
+    "attention. Your physiotherapist will review your answers and your care."
 )
 
-CES_WARNING = (
+CES_WARNING = gettext_noop(
     "Cauda equina warning signs. Go to the emergency department straight away, or call "
-    "999, if you notice any of these:\n"
+    "%(emergency_number)s, if you notice any of these:\n"
     "- numbness or pins and needles between your inner thighs or genitals, or in or "
     "around your back passage or buttocks\n"
     "- a different feeling when you wipe with toilet paper\n"
@@ -179,9 +207,31 @@ CES_WARNING = (
 )
 
 
-def patient_message(urgency: Urgency) -> str:
-    """Safety message for the patient: the action for `urgency`, then the CES card."""
-    return f"{_HEADLINES[urgency]}\n\n{CES_WARNING}"
+@dataclass(frozen=True)
+class SafetyNumbers:
+    """The numbers a patient is given: from their clinic's country or its override."""
+
+    emergency_number: str
+    # Same-day advice that is not an emergency, with its number; empty where there is none.
+    urgent_service: str = ""
+
+
+def patient_message(
+    urgency: Urgency, numbers: SafetyNumbers, gettext: Callable[[str], str] = _identity
+) -> str:
+    """Safety message for the patient: the action for `urgency`, then the CES card.
+
+    `gettext` translates each text (Django's, under the patient's language); English without.
+    """
+    service = numbers.urgent_service
+    headline = {
+        EMERGENCY: _EMERGENCY,
+        URGENT: _URGENT_WITH_SERVICE if service else _URGENT_NO_SERVICE,
+        SOON: _SOON_WITH_SERVICE if service else _SOON_NO_SERVICE,
+        ROUTINE: _ROUTINE,
+    }[urgency]
+    values = {"emergency_number": numbers.emergency_number, "urgent_service": service}
+    return f"{gettext(headline) % values}\n\n{gettext(CES_WARNING) % values}"
 
 
 def clinician_summary(

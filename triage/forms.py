@@ -3,24 +3,36 @@ resolutions. The intake form is built from triage.questionnaire so it never drif
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
 from . import instruments
-from .questionnaire import FIELDS, GROUPS, REQUIRED, REQUIRED_FIELDS, FieldSpec, validate_values
+from .questionnaire import (
+    CLINICIAN_QUESTIONS,
+    FIELDS,
+    GROUPS,
+    REQUIRED,
+    REQUIRED_FIELDS,
+    FieldSpec,
+    validate_values,
+)
 
 GROUP_TITLES = {
     "about_you": "About the patient",
     "this_episode": "This episode",
-    "bladder_bowel_sensation": "Bladder, bowel and sensation",
-    "legs": "Legs",
-    "general_health": "General health",
-    "heart_and_breathing": "Heart and breathing",
+    "bladder_bowel_sensation": "Cauda equina: bladder, bowel and sensation",
+    "legs": "Legs and neurology",
+    "general_health": "General health: cancer, infection, fracture",
+    "heart_and_breathing": "Heart, circulation and breathing",
     "inflammatory_features": "Inflammatory features",
 }
+# Sections with no required question start folded: the page fits a tablet.
+OPTIONAL_GROUPS = {"inflammatory_features"}
 YES_NO = [("yes", "Yes"), ("no", "No")]
-UNANSWERED = "Answer yes or no: a red-flag question left blank is never read as no."
+UNANSWERED = "Not answered: ask, then tick yes or no."
+UNANSWERED_WHY = "A red-flag question left blank is never read as no."
 
 
 def _field(spec: FieldSpec) -> forms.Field:
@@ -44,9 +56,27 @@ def _field(spec: FieldSpec) -> forms.Field:
             required=required,
             error_messages=messages,
         )
-    field.label = spec.question
+    field.label = CLINICIAN_QUESTIONS.get(spec.name, spec.question)
     field.group = spec.group  # type: ignore[union-attr]
     return field
+
+
+@dataclass(frozen=True)
+class Section:
+    """A fieldset of the intake form; optional ones start folded unless something is in them."""
+
+    key: str
+    title: str
+    fields: list[forms.BoundField]
+    optional: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.errors for f in self.fields)
+
+    @property
+    def touched(self) -> bool:
+        return any(f.value() not in (None, "") for f in self.fields)
 
 
 START_BACK_BINARY = [("0", instruments.START_BACK_RESPONSE_LABELS[0]),
@@ -55,7 +85,10 @@ ODI_SCORES = [("", "—"), *((str(n), str(n)) for n in range(6))]
 
 
 class IntakeForm(forms.Form):
-    """The questionnaire's fields, STarT Back (all nine or none) and Oswestry (optional)."""
+    """The questionnaire's fields, STarT Back (all nine or none) and Oswestry (optional).
+
+    Given the patient's age (from the date of birth on their record), the form does not ask it.
+    """
 
     description = forms.CharField(
         label="What happened, in the patient's words",
@@ -64,9 +97,12 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, age: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.age = age
         for spec in FIELDS:
+            if spec.name == "age" and age is not None:
+                continue
             self.fields[spec.name] = _field(spec)
         for number, item in enumerate(instruments.START_BACK_ITEMS, start=1):
             choices = (
@@ -86,29 +122,48 @@ class IntakeForm(forms.Form):
                 required=False,
             )
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def groups(self) -> list[Section]:
         by_group: dict[str, list[forms.BoundField]] = {g: [] for g in GROUPS}
         for spec in FIELDS:
-            by_group[spec.group].append(self[spec.name])
-        return [(GROUP_TITLES[g], fields) for g, fields in by_group.items() if fields]
+            if spec.name in self.fields:
+                by_group[spec.group].append(self[spec.name])
+        return [
+            Section(key=g, title=GROUP_TITLES[g], fields=fields, optional=g in OPTIONAL_GROUPS)
+            for g, fields in by_group.items()
+            if fields or g == "about_you"
+        ]
 
-    def start_back_fields(self) -> list[forms.BoundField]:
-        return [self[f"sb{n}"] for n in range(1, 10)]
+    def error_anchors(self) -> dict[str, str]:
+        """Where the error summary links to: the first radio button of a yes/no question."""
+        return {
+            name: f"{self[name].auto_id}_0"
+            for name, field in self.fields.items()
+            if isinstance(field.widget, forms.RadioSelect)
+        }
 
-    def oswestry_fields(self) -> list[forms.BoundField]:
-        return [self[f"odi_{name}"] for name in instruments.ODI_SECTIONS]
+    def start_back(self) -> Section:
+        fields = [self[f"sb{n}"] for n in range(1, 10)]
+        return Section("start-back", "STarT Back (all nine or none)", fields, optional=True)
+
+    def oswestry(self) -> Section:
+        fields = [self[f"odi_{name}"] for name in instruments.ODI_SECTIONS]
+        return Section("oswestry", "Oswestry section scores (0-5)", fields, optional=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        answers: dict[str, Any] = {}
+        answers: dict[str, Any] = {} if self.age is None else {"age": self.age}
         for spec in FIELDS:
+            if spec.name not in self.fields:
+                continue
             value = data.get(spec.name)
             if value in (None, ""):
                 continue
             answers[spec.name] = value == "yes" if spec.type == "bool" else value
         # What the fields alone cannot see (an onset age above the age, and the like).
         for name, reason in validate_values(answers).items():
-            if name not in self.errors:
+            if name not in self.errors and name in self.fields:
+                if name == "back_pain_onset_age" and self.age is not None:
+                    reason = f"Cannot be more than the patient's age ({self.age})."
                 self.add_error(name, reason)
         data["answers"] = answers
 
@@ -116,7 +171,10 @@ class IntakeForm(forms.Form):
         data["start_back"] = None
         if any(sb):
             if not all(sb):
-                self.add_error(None, "STarT Back: answer all nine questions, or none.")
+                first_blank = next(n for n, v in enumerate(sb, start=1) if not v)
+                self.add_error(
+                    f"sb{first_blank}", "STarT Back: answer all nine questions, or none."
+                )
             else:
                 data["start_back"] = [int(v) for v in sb[:8]] + [sb[8]]
         odi = {name: data.get(f"odi_{name}") for name in instruments.ODI_SECTIONS}
@@ -125,8 +183,9 @@ class IntakeForm(forms.Form):
         if answered:
             result = instruments.oswestry(answered)
             if result.score is None:
+                blank = next(f"odi_{k}" for k, v in odi.items() if v is None)
                 self.add_error(
-                    None,
+                    blank,
                     f"Oswestry: answer at least {instruments.ODI_MIN_ANSWERED} sections, or none.",
                 )
             else:
@@ -144,3 +203,4 @@ class ResolveForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Say how it was resolved."},
     )
+    mark_reviewed = forms.BooleanField(label="Also mark the screening reviewed", required=False)

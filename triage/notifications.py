@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from clinic import outbox
 from clinic.models import Notification
@@ -40,7 +41,7 @@ def render_escalation_alert(notification: Notification) -> Message:
 def render_intake_checkin(notification: Notification) -> Message:
     return followups.patient_message(
         notification,
-        subject=f"How are you getting on? - {notification.clinic}",
+        subject=gettext_lazy("How are you getting on? - %(clinic)s"),
         template="triage/email/intake_checkin",
         with_reply=True,
     )
@@ -54,7 +55,7 @@ def render_reassessment_due(notification: Notification) -> Message:
         raise outbox.NotificationCancelled("reassessment already done")
     return followups.patient_message(
         notification,
-        subject=f"Time to update your progress - {notification.clinic}",
+        subject=gettext_lazy("Time to update your progress - %(clinic)s"),
         template="triage/email/reassessment_due",
         context={"weeks": weeks},
     )

@@ -14,8 +14,9 @@ from clinic import audit, dashboard
 from clinic.dashboard import Chip, Column, Panel, scope_of
 from clinic.models import Clinic
 from patients.models import Patient
+from patients.vocabulary import EPISODE_RED_FLAGS
 
-from . import selectors
+from . import explain, instruments, selectors
 from .forms import ResolveForm, ReviewForm
 from .models import Assessment, Escalation, Reassessment, Urgency
 
@@ -23,8 +24,8 @@ QUEUE_LIMIT = 10
 ALERTS_LIMIT = 50
 UNRESOLVED = (Escalation.Status.OPEN, Escalation.Status.ACKNOWLEDGED)
 URGENCY_TONE = {
-    Urgency.EMERGENCY: "danger",
-    Urgency.URGENT: "danger",
+    Urgency.EMERGENCY: "emergency",
+    Urgency.URGENT: "urgent",
     Urgency.SOON: "warn",
     Urgency.ROUTINE: "good",
 }
@@ -62,6 +63,50 @@ def queue(request: HttpRequest, clinic: Clinic) -> Mapping[str, Any]:
     return {"rows": rows, "total": total}
 
 
+def _pathway(code: str) -> instruments.Pathway | None:
+    return next((p for p in instruments.PATHWAYS.values() if p.code == code), None)
+
+
+def _words(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def screening_detail(a: Assessment) -> dict[str, Any]:
+    """What the patient answered and said, what it fired and scored, in plain words."""
+    own_words: list[tuple[str, str]] = []
+    if a.intake is not None:
+        answers: Mapping[str, Any] = a.intake.answers
+        if a.intake.description:
+            own_words.append(("In their own words", a.intake.description))
+        medicines = [
+            " ".join(filter(None, [m.get("name", ""), m.get("dose", "")]))
+            for m in a.intake.medicines or []
+            if isinstance(m, Mapping)
+        ]
+        if medicines:
+            own_words.append(("Medicines they take", "; ".join(medicines)))
+    elif a.episode is not None:
+        answers = {field: True for flag, field in EPISODE_RED_FLAGS.items()
+                   if a.episode.red_flags.get(flag)}  # fmt: skip
+        own_words += [(label, text) for label, text in (
+            ("What set it off, in their words", a.episode.trigger_notes),
+            ("Their notes on the episode", a.episode.notes),
+        ) if text]  # fmt: skip
+    else:
+        answers = {}
+    pain = answers.get("pain_nrs") if a.intake is not None else None
+    return {
+        "detail": explain.explain(answers, a.fired_rules, a.ruleset_version),
+        "flags": explain.flag_words(a.flags),
+        "own_words": own_words,
+        "pain": pain,
+        "pain_band": instruments.nrs_band(pain) if isinstance(pain, int) else "",
+        "oswestry_band": _words(a.oswestry_band),
+        "pathway": _pathway(a.pathway),
+        "from_episode": a.episode is not None,
+    }
+
+
 def assessments(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
     history = list(
         Assessment.objects.filter(patient=patient)
@@ -70,6 +115,7 @@ def assessments(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
             "escalation__acknowledged_by",
             "escalation__resolved_by",
             "intake__submitted_by",
+            "episode",
         )
         .order_by("-created_at", "-id")[:30]
     )
@@ -78,13 +124,15 @@ def assessments(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
         for a in history
         if getattr(a, "escalation", None) is not None and a.escalation.status in UNRESOLVED
     ]
+    alert_history = [a.escalation for a in history if getattr(a, "escalation", None) is not None]
     reassessments = list(Reassessment.objects.filter(patient=patient).order_by("created_at", "id"))
     audit.record(request, action=audit.Action.LIST, patients=[patient],
                  object_type="assessment")  # fmt: skip
     return {
         "patient": patient,
-        "history": history,
+        "history": [(a, screening_detail(a)) for a in history],
         "open_escalations": open_escalations,
+        "alert_history": alert_history,
         "reassessments": reassessments,
         "review_form": ReviewForm(),
         "resolve_form": ResolveForm(),

@@ -34,10 +34,31 @@ GROUPS: tuple[str, ...] = (
     INFLAMMATORY_FEATURES,
 )
 
-REQUIRED = "This question must be answered."
-NOT_BOOL = "Must be true or false."
-NOT_INT = "Must be a whole number."
-NOT_TEXT = "Must be text."
+
+def _(text: str) -> str:
+    """Marks a reason for translation (makemessages reads it); the API translates it."""
+    return text
+
+
+class Reason(str):
+    """A reason in English that keeps its template and values, so the API can give it in the
+    patient's language (gettext(reason.template) % reason.values) without this module
+    importing Django."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Reason:
+        reason = super().__new__(cls, template % values if values else template)
+        reason.template = template
+        reason.values = values
+        return reason
+
+
+REQUIRED = Reason(_("This question must be answered."))
+NOT_BOOL = Reason(_("Must be true or false."))
+NOT_INT = Reason(_("Must be a whole number."))
+NOT_TEXT = Reason(_("Must be text."))
 
 
 @dataclass(frozen=True)
@@ -310,6 +331,55 @@ FIELDS: tuple[FieldSpec, ...] = (
 
 FIELDS_BY_NAME: Mapping[str, FieldSpec] = MappingProxyType({f.name: f for f in FIELDS})
 
+# What a clinician reads on the dashboard for each answer (a few words, not the question).
+LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "age": "Age",
+        "sex": "Sex",
+        "onset": "Onset",
+        "duration_days": "Days since this episode began",
+        "trauma": "Injury before the pain",
+        "major_trauma": "High-energy injury",
+        "pain_nrs": "Pain now (0-10)",
+        "night_pain": "Constant night pain",
+        "thoracic_pain": "Middle or upper back pain",
+        "fever": "Fever, sweats or chills",
+        "unexplained_weight_loss": "Unexplained weight loss",
+        "history_of_cancer": "Cancer, now or in the past",
+        "iv_drug_use": "Injects drugs",
+        "immunosuppressed": "Weakened immune system",
+        "recent_infection_or_spinal_procedure": "Infection or spinal procedure in 3 months",
+        "steroid_use": "Steroids for 3 months or longer",
+        "osteoporosis": "Osteoporosis or a fragility fracture",
+        "bladder_dysfunction": "Bladder problem",
+        "bowel_dysfunction": "Bowel problem",
+        "saddle_numbness": "Saddle numbness",
+        "sexual_dysfunction": "New sexual dysfunction",
+        "bilateral_leg_symptoms": "Symptoms in both legs",
+        "radiating_leg_pain": "Pain spreading below the knee",
+        "leg_weakness": "Stable leg weakness",
+        "progressive_leg_weakness": "Leg weakness getting worse",
+        "difficulty_walking": "New difficulty standing or walking",
+        "loss_of_consciousness": "Fainted or blacked out",
+        "pulsatile_abdominal_mass": "Pulsing feeling in the tummy",
+        "abdominal_pain": "Tummy or groin pain",
+        "rapid_heartbeat": "Racing heart",
+        "low_blood_pressure": "Low blood pressure or collapse",
+        "dizziness": "Light-headed or faint",
+        "chest_pain_or_breathlessness": "Chest pain or breathlessness",
+        "back_pain_onset_age": "Age when back pain first started",
+        "night_waking_second_half": "Woken in the second half of the night",
+        "buttock_pain": "Buttock pain",
+        "improves_with_movement": "Better with movement",
+        "improves_with_nsaids_48h": "Better within 48 h of an NSAID",
+        "family_history_spa": "Family history of spondyloarthritis",
+        "arthritis_history": "Arthritis in other joints",
+        "enthesitis_history": "Enthesitis",
+        "psoriasis": "Psoriasis",
+        "morning_stiffness_over_30min": "Morning stiffness over 30 minutes",
+    }
+)
+
 # Every boolean that rules R1a..R8 read, plus age: a skipped red-flag question must not
 # silently count as "no".
 REQUIRED_FIELDS: tuple[str, ...] = (
@@ -353,17 +423,27 @@ def _value_problem(spec: FieldSpec, value: Any) -> str | None:
     if spec.type == "choice":
         if not isinstance(value, str):
             return NOT_TEXT
-        return None if value in spec.choices else f"Must be one of: {', '.join(spec.choices)}."
+        if value in spec.choices:
+            return None
+        return Reason(_("Must be one of: %(choices)s."), choices=", ".join(spec.choices))
     # bool is a subclass of int; True is not an age.
     if not isinstance(value, int) or isinstance(value, bool):
         return NOT_INT
     if spec.minimum is not None and value < spec.minimum:
         if spec.maximum is None:
-            return f"Must be {spec.minimum} or more."
-        return f"Must be between {spec.minimum} and {spec.maximum}."
+            return Reason(_("Must be %(minimum)s or more."), minimum=spec.minimum)
+        return _between(spec)
     if spec.maximum is not None and value > spec.maximum:
-        return f"Must be between {spec.minimum} and {spec.maximum}."
+        return _between(spec)
     return None
+
+
+def _between(spec: FieldSpec) -> Reason:
+    return Reason(
+        _("Must be between %(minimum)s and %(maximum)s."),
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+    )
 
 
 def validate_values(data: Mapping[str, Any]) -> dict[str, str]:
@@ -387,7 +467,7 @@ def validate_values(data: Mapping[str, Any]) -> dict[str, str]:
         and isinstance(onset_age, int)
         and onset_age > age
     ):
-        problems["back_pain_onset_age"] = "Cannot be more than your current age."
+        problems["back_pain_onset_age"] = Reason(_("Cannot be more than your current age."))
     return problems
 
 
@@ -469,3 +549,75 @@ def form_definition() -> IntakeForm:
             "scores": [0, 1, 2, 3, 4, 5],
         },
     }
+
+
+# The same questions as a clinician asks or records them (the dashboard's intake form); the
+# meaning is the patient wording's, field by field. Age is not asked there: it comes from the
+# date of birth on the patient's record.
+CLINICIAN_QUESTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "age": "Age in whole years",
+        "sex": "Sex",
+        "onset": "Onset of this episode",
+        "duration_days": "Days since this episode started (0 = today)",
+        "trauma": "Does the patient report an injury before the pain started "
+        "(a fall, a knock, straining while lifting)?",
+        "major_trauma": "Was it high-energy trauma (road collision, fall from over 1 m or "
+        "more than 5 stairs, struck at speed)?",
+        "pain_nrs": "Pain now or at its worst in the last 24 hours (NRS 0-10)",
+        "night_pain": "Does the patient report constant night pain not eased by changing "
+        "position, or pain that stops them sleeping?",
+        "thoracic_pain": "Does the patient report thoracic pain (middle or upper back)?",
+        "fever": "Does the patient report fever, sweats, chills or rigors, or a temperature "
+        "of 38 °C or higher?",
+        "unexplained_weight_loss": "Does the patient report unexplained weight loss?",
+        "history_of_cancer": "Does the patient have a current or past cancer "
+        "(not non-melanoma skin cancer)?",
+        "iv_drug_use": "Does the patient inject drugs now or recently?",
+        "immunosuppressed": "Is the patient immunosuppressed (HIV, transplant medicines, "
+        "chemotherapy, biologics or other immunosuppressants)?",
+        "recent_infection_or_spinal_procedure": "In the last 3 months: a bacterial infection "
+        "(including a UTI), spinal surgery or a spinal injection?",
+        "steroid_use": "Has the patient taken systemic steroids for 3 months or longer?",
+        "osteoporosis": "Does the patient have osteoporosis, or a fragility fracture?",
+        "bladder_dysfunction": "Does the patient report new or worsening bladder disturbance "
+        "(hesitancy, poor stream, reduced sensation, incontinence or retention)?",
+        "bowel_dysfunction": "Does the patient report new bowel disturbance (faecal "
+        "incontinence, or reduced rectal or anal sensation)?",
+        "saddle_numbness": "Does the patient report saddle or perianal numbness or "
+        "paraesthesia, or altered sensation when wiping?",
+        "sexual_dysfunction": "Does the patient report new sexual dysfunction (erectile or "
+        "ejaculatory difficulty, or genital numbness)?",
+        "bilateral_leg_symptoms": "Does the patient report pain, numbness, paraesthesia or "
+        "weakness in both legs?",
+        "radiating_leg_pain": "Does the pain radiate below the knee?",
+        "leg_weakness": "Does the patient report leg weakness (foot drop or catching) that is "
+        "not getting worse?",
+        "progressive_leg_weakness": "Does the patient report leg weakness getting worse over "
+        "hours or days?",
+        "difficulty_walking": "Does the patient have new difficulty standing or walking from "
+        "weakness, numbness or unsteadiness (not pain alone)?",
+        "loss_of_consciousness": "Has the patient fainted or blacked out since the pain started?",
+        "pulsatile_abdominal_mass": "Does the patient report a pulsatile abdominal mass or "
+        "sensation?",
+        "abdominal_pain": "Does the patient report abdominal or groin pain as well as back pain?",
+        "rapid_heartbeat": "Does the patient report a racing or pounding heart?",
+        "low_blood_pressure": "Is the patient's blood pressure low (known or measured), or "
+        "have they collapsed?",
+        "dizziness": "Does the patient feel light-headed or faint?",
+        "chest_pain_or_breathlessness": "Does the patient report new chest pain, tightness "
+        "or breathlessness?",
+        "back_pain_onset_age": "Age when this back-pain problem first started",
+        "night_waking_second_half": "Do back symptoms wake the patient in the second half "
+        "of the night?",
+        "buttock_pain": "Does the patient report buttock pain?",
+        "improves_with_movement": "Do symptoms improve with movement or exercise?",
+        "improves_with_nsaids_48h": "Do symptoms clearly improve within 48 hours of an NSAID?",
+        "family_history_spa": "Does a first-degree relative have spondyloarthritis "
+        "(ankylosing spondylitis)?",
+        "arthritis_history": "Current or past arthritis in joints other than the spine?",
+        "enthesitis_history": "Current or past enthesitis (for example heel or Achilles)?",
+        "psoriasis": "Current or past psoriasis?",
+        "morning_stiffness_over_30min": "Morning stiffness lasting more than 30 minutes?",
+    }
+)

@@ -8,7 +8,7 @@ a new tuple and a new `RULESETS` entry instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import Literal
 
@@ -51,6 +51,22 @@ FLAGS: frozenset[str] = frozenset(
 )
 
 CONFIDENCE_LEVELS: tuple[Confidence, ...] = ("H", "M", "L")
+
+# Plain words for the dashboard, where the codes above are only a second line.
+FLAG_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        CAUDA_EQUINA: "cauda equina syndrome",
+        NEURO_COMPROMISE: "neurological compromise",
+        MALIGNANCY: "possible cancer",
+        INFECTION: "spinal infection",
+        FRACTURE: "vertebral fracture",
+        AAA: "abdominal aortic aneurysm",
+        SYNCOPE: "fainting",
+        CARDIOPULMONARY: "heart or lung cause",
+        INFLAMMATORY: "inflammatory back pain",
+        RADICULOPATHY: "sciatica (radicular pain)",
+    }
+)
 
 
 def urgency_rank(level: str) -> int:
@@ -116,6 +132,7 @@ class Answers:
 
 
 Condition = Callable[[Answers], bool]
+ANSWER_FIELDS: frozenset[str] = frozenset(f.name for f in fields(Answers))
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,9 @@ class Rule:
     source: str
     confidence: Confidence
     condition: Condition
+    # Every answer the condition (and escalate_when) reads, so the dashboard can show which
+    # answers fired the rule; tests/triage check no other answer changes the outcome.
+    reads: frozenset[str] = frozenset()
     escalate_to: Urgency | None = None
     escalate_when: Condition | None = None
     escalation_reason: str = ""
@@ -144,6 +164,8 @@ class Rule:
             raise ValueError(f"{self.id}: unknown flags {sorted(self.flags - FLAGS)}")
         if self.confidence not in CONFIDENCE_LEVELS:
             raise ValueError(f"{self.id}: unknown confidence {self.confidence!r}")
+        if not self.reads <= ANSWER_FIELDS:
+            raise ValueError(f"{self.id}: reads must name answer fields")
         if (self.escalate_to is None) != (self.escalate_when is None):
             raise ValueError(f"{self.id}: escalate_to and escalate_when go together")
         escalates_up = self.escalate_to is None or (
@@ -161,6 +183,21 @@ class Rule:
 
 
 # Conditions of version 2026.1. Ages are strict: "over 50" is age > 50 (§1).
+
+
+_CES_FIELDS = ("bladder_dysfunction", "bowel_dysfunction", "saddle_numbness",
+               "bilateral_leg_symptoms")  # fmt: skip
+_CANCER_NEURO_FIELDS = ("radiating_leg_pain", "leg_weakness", "progressive_leg_weakness",
+                        "difficulty_walking", *_CES_FIELDS)  # fmt: skip
+_CANCER_METASTASIS_FIELDS = ("night_pain", "thoracic_pain", "unexplained_weight_loss")
+_MOTOR_FIELDS = ("progressive_leg_weakness", "leg_weakness", "difficulty_walking")
+_NG65_FIELDS = ("back_pain_onset_age", "night_waking_second_half", "buttock_pain",
+                "improves_with_movement", "improves_with_nsaids_48h", "family_history_spa",
+                "arthritis_history", "enthesitis_history", "psoriasis")  # fmt: skip
+
+
+def _reads(*names: str) -> frozenset[str]:
+    return frozenset(names)
 
 
 def _older_than(age: int | None, years: int) -> bool:
@@ -300,6 +337,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="M",
         condition=_ces_indicator,
+        reads=_reads(*_CES_FIELDS),
     ),
     Rule(
         id="R1b",
@@ -316,6 +354,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="H",
         condition=_r1b,
+        reads=_reads("sexual_dysfunction", "radiating_leg_pain", *_CES_FIELDS),
     ),
     Rule(
         id="R2a",
@@ -332,6 +371,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="H",
         condition=lambda a: a.difficulty_walking,
+        reads=_reads("difficulty_walking"),
     ),
     Rule(
         id="R2b",
@@ -344,6 +384,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="M",
         condition=lambda a: a.progressive_leg_weakness,
+        reads=_reads("progressive_leg_weakness"),
     ),
     Rule(
         id="R2c",
@@ -353,6 +394,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         source="Community Red Flags 2023: major motor loss → priority ≤ 2 weeks [H]",
         confidence="H",
         condition=lambda a: a.leg_weakness,
+        reads=_reads("leg_weakness"),
     ),
     Rule(
         id="R3a",
@@ -371,6 +413,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="H",
         condition=_r3a,
+        reads=_reads("history_of_cancer", *_CANCER_NEURO_FIELDS),
     ),
     Rule(
         id="R3b",
@@ -388,6 +431,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="L",
         condition=_r3b,
+        reads=_reads("history_of_cancer", *_CANCER_NEURO_FIELDS, *_CANCER_METASTASIS_FIELDS),
     ),
     Rule(
         id="R3c",
@@ -400,6 +444,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="H",
         condition=_r3c,
+        reads=_reads("history_of_cancer", *_CANCER_NEURO_FIELDS, *_CANCER_METASTASIS_FIELDS),
     ),
     Rule(
         id="R3d",
@@ -409,6 +454,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         source='Community Red Flags 2023 ("recent unexplained weight loss") [H]',
         confidence="H",
         condition=_r3d,
+        reads=_reads("history_of_cancer", "unexplained_weight_loss"),
     ),
     Rule(
         id="R3e",
@@ -421,6 +467,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="L",
         condition=_r3e,
+        reads=_reads("history_of_cancer", "age", "night_pain"),
     ),
     Rule(
         id="R4a",
@@ -433,6 +480,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         source="Finucane 2020; suspected epidural abscess with deficit [M]",
         confidence="M",
         condition=_r4a,
+        reads=_reads("fever", *_MOTOR_FIELDS),
     ),
     Rule(
         id="R4b",
@@ -445,6 +493,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="H",
         condition=_r4b,
+        reads=_reads("fever", *_MOTOR_FIELDS),
     ),
     Rule(
         id="R4c",
@@ -460,6 +509,9 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="H",
         condition=_r4c,
+        reads=_reads(
+            "fever", "iv_drug_use", "immunosuppressed", "recent_infection_or_spinal_procedure"
+        ),
     ),
     Rule(
         id="R5a",
@@ -472,6 +524,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="M",
         condition=lambda a: a.major_trauma,
+        reads=_reads("major_trauma"),
     ),
     Rule(
         id="R5b",
@@ -491,6 +544,9 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="M",
         condition=_r5b,
+        reads=_reads(
+            "major_trauma", "trauma", "osteoporosis", "steroid_use", "age", "onset", *_MOTOR_FIELDS
+        ),
         escalate_to=EMERGENCY,
         escalate_when=_motor_deficit,
         escalation_reason=("Escalated to emergency because of leg weakness or difficulty walking."),
@@ -503,6 +559,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         source='NICE NG156; seed 003 ("pulsing sensation in the abdomen") [H]',
         confidence="H",
         condition=lambda a: a.pulsatile_abdominal_mass,
+        reads=_reads("pulsatile_abdominal_mass"),
     ),
     Rule(
         id="R6b",
@@ -519,6 +576,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="L",
         condition=_r6b,
+        reads=_reads("age", "loss_of_consciousness", "low_blood_pressure"),
     ),
     Rule(
         id="R6c",
@@ -536,6 +594,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="L",
         condition=_r6c,
+        reads=_reads("age", "onset", "abdominal_pain", "rapid_heartbeat", "dizziness"),
     ),
     Rule(
         id="R7",
@@ -548,6 +607,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="L",
         condition=lambda a: a.loss_of_consciousness,
+        reads=_reads("loss_of_consciousness"),
     ),
     Rule(
         id="R8",
@@ -564,6 +624,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="M",
         condition=lambda a: a.chest_pain_or_breathlessness,
+        reads=_reads("chest_pain_or_breathlessness"),
     ),
     Rule(
         id="R9",
@@ -579,6 +640,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         ),
         confidence="L",
         condition=_r9,
+        reads=_reads("duration_days", *_NG65_FIELDS),
     ),
     Rule(
         id="R10",
@@ -591,6 +653,7 @@ RULES_2026_1: tuple[Rule, ...] = (
         source="NG59 (sciatica is managed in primary care unless red flags) [H]",
         confidence="H",
         condition=lambda a: a.radiating_leg_pain,
+        reads=_reads("radiating_leg_pain"),
     ),
 )
 

@@ -34,3 +34,36 @@ def triage_queue(user: User) -> QuerySet[Assessment]:
         .select_related("patient", "escalation__acknowledged_by", "review")
         .order_by("-urgency_rank", "created_at", "id")
     )
+
+
+UNRESOLVED = (Escalation.Status.OPEN, Escalation.Status.ACKNOWLEDGED)
+
+
+def open_escalations(user: User) -> QuerySet[Escalation]:
+    """Unresolved alerts: emergency before urgent, then the oldest first."""
+    return (
+        escalations_for_clinician(user)
+        .filter(status__in=UNRESOLVED)
+        .select_related("assessment__review")
+        .order_by("-assessment__urgency_rank", "created_at", "id")
+    )
+
+
+def resolved_escalations(user: User) -> QuerySet[Escalation]:
+    """Resolved alerts, the most recently resolved first."""
+    return (
+        escalations_for_clinician(user)
+        .filter(status=Escalation.Status.RESOLVED)
+        .order_by("-resolved_at", "-id")
+    )
+
+
+def screenings_to_review(user: User) -> QuerySet[Assessment]:
+    """Unreviewed screening results without an unresolved alert, most urgent first."""
+    return (
+        assessments_for_clinician(user)
+        .filter(review__isnull=True)
+        .exclude(escalation__status__in=UNRESOLVED)
+        .select_related("patient")
+        .order_by("-urgency_rank", "created_at", "id")
+    )

@@ -12,9 +12,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clinic.errors import Conflict, DomainError
+from clinic.formats import patient_date
 from clinic.models import User
 from clinic.selectors import clinic_contacts
 from clinic.services import notification_cancel, notification_schedule
@@ -26,6 +28,7 @@ from . import engine, instruments, medication
 from .models import Assessment, AssessmentReview, Escalation, Intake, Reassessment
 from .questionnaire import QUESTIONNAIRE_VERSION
 from .rules import EMERGENCY, URGENT, urgency_rank
+from .safety import safety_numbers
 
 ESCALATING = (EMERGENCY, URGENT)
 log = logging.getLogger(__name__)
@@ -56,7 +59,10 @@ def assessment_record(
 ) -> Assessment:
     """Run the rules engine and the instruments; store the result and escalate if needed."""
     now = now or timezone.now()
-    result = engine.assess(answers)
+    with translation.override(patient.language_code):
+        result = engine.assess(
+            answers, numbers=safety_numbers(patient.clinic), gettext=translation.gettext
+        )
     fields: dict[str, Any] = {}
     if start_back is not None:
         sb = instruments.start_back(start_back)
@@ -223,7 +229,10 @@ def escalation_acknowledge(*, escalation: Escalation, user: User) -> Escalation:
 
 
 @transaction.atomic
-def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Escalation:
+def escalation_resolve(
+    *, escalation: Escalation, user: User, note: str, mark_reviewed: bool = False
+) -> Escalation:
+    """Resolve with a note; `mark_reviewed` also signs off the screening in the same step."""
     if not note.strip():
         raise DomainError("Say how it was resolved.", fields={"note": ["This field is required."]})
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
@@ -237,6 +246,11 @@ def escalation_resolve(*, escalation: Escalation, user: User, note: str) -> Esca
     escalation.resolution_note = note.strip()
     escalation.next_alert_at = None
     escalation.save()
+    if mark_reviewed:
+        AssessmentReview.objects.get_or_create(
+            assessment_id=escalation.assessment_id,
+            defaults={"reviewed_by": user, "note": escalation.resolution_note, "created_at": now},
+        )
     return escalation
 
 
@@ -388,16 +402,21 @@ def reassessment_record(
 ) -> Reassessment:
     baseline = first_intake(patient)
     if baseline is None:
-        raise DomainError("There is no first assessment to compare with yet.")
+        raise DomainError(_("There is no first assessment to compare with yet."))
     now = timezone.now()
     done = set(patient.reassessments.values_list("milestone_weeks", flat=True))
     weeks = reassessment_milestone(baseline, now=now, done=done)
     if weeks is None:
         upcoming = [w for w in REASSESSMENT_WEEKS if w not in done]
         if not upcoming:
-            raise Conflict("All reassessments (2, 6 and 12 weeks) are already done.")
-        opens = (baseline.created_at + timedelta(weeks=upcoming[0]) - REASSESSMENT_EARLY).date()
-        raise Conflict(f"The next progress check opens on {opens.isoformat()}.")
+            raise Conflict(_("All reassessments (2, 6 and 12 weeks) are already done."))
+        opens = timezone.localdate(
+            baseline.created_at + timedelta(weeks=upcoming[0]) - REASSESSMENT_EARLY,
+            patient.timezone,
+        )
+        raise Conflict(
+            _("The next progress check opens on %(date)s.") % {"date": patient_date(opens)}
+        )
     odi = instruments.oswestry(oswestry).score if oswestry is not None else None
     odi_score = Decimal(str(odi)) if odi is not None else None
     reassessment = Reassessment.objects.create(

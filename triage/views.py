@@ -13,21 +13,43 @@ from django.views.decorators.http import require_POST
 from clinic import audit, dashboard
 from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
+from clinic.forms import error_summary
 
 from . import selectors, services
-from .forms import IntakeForm, ResolveForm, ReviewForm
+from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
+
+HISTORY_LIMIT = 50
 
 
 @clinician_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """Open alerts first (emergency, then urgent), then screenings to review, then the
+    resolved alerts apart."""
     scope = scope_of(request)
-    items = selectors.triage_queue(scope.user).filter(patient__clinic=scope.clinic)
+    alerts = list(selectors.open_escalations(scope.user).filter(patient__clinic=scope.clinic))
+    items = selectors.screenings_to_review(scope.user).filter(patient__clinic=scope.clinic)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     shown = list(page.object_list)
+    resolved = list(
+        selectors.resolved_escalations(scope.user).filter(patient__clinic=scope.clinic)[
+            :HISTORY_LIMIT
+        ]
+    )
+    escalations = alerts + resolved
     audit.record(request, action=audit.Action.LIST, patients=[a.patient for a in shown],
                  object_type="assessment", object_ids=[a.pk for a in shown])  # fmt: skip
-    return render(request, "triage/queue.html", {"page": page, "items": shown, "nav": "triage"})
+    audit.record(request, action=audit.Action.LIST, patients=[e.patient for e in escalations],
+                 object_type="escalation", object_ids=[e.pk for e in escalations])  # fmt: skip
+    context = {
+        "alerts": alerts,
+        "page": page,
+        "items": shown,
+        "resolved": resolved,
+        "history_limit": HISTORY_LIMIT,
+        "nav": "triage",
+    }
+    return render(request, "triage/queue.html", context)
 
 
 def _escalation(request: HttpRequest, pk: int) -> Escalation:
@@ -60,13 +82,23 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, action=audit.Action.RESOLVE, patients=[escalation.patient],
                  object_type="escalation", object_ids=[pk])  # fmt: skip
     form = ResolveForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    valid = form.is_valid()
+    note = form.cleaned_data["note"] if valid else ""
+    mark_reviewed = valid and form.cleaned_data["mark_reviewed"]
     try:
-        services.escalation_resolve(escalation=escalation, user=request.user, note=note)  # type: ignore[arg-type]
+        services.escalation_resolve(
+            escalation=escalation,
+            user=request.user,  # type: ignore[arg-type]
+            note=note,
+            mark_reviewed=mark_reviewed,
+        )
     except DomainError as exc:
-        messages.error(request, f"Alert #{pk} not resolved: {exc.message}")
+        messages.error(
+            request, f"Alert for {escalation.patient.full_name} not resolved: {exc.message}"
+        )
     else:
-        messages.success(request, f"Alert #{pk} resolved.")
+        done = " and the screening marked reviewed" if mark_reviewed else ""
+        messages.success(request, f"Alert for {escalation.patient.full_name} resolved{done}.")
     return redirect(safe_next(request, reverse("triage:queue")))
 
 
@@ -97,35 +129,46 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """A screening questionnaire taken by a clinician (on the phone, in the room)."""
     patient = dashboard.load_patient(request, patient_pk)
-    form = IntakeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.intake_submit(
-                    patient=patient,
-                    submitted_by=request.user,  # type: ignore[arg-type]
-                    answers=data["answers"],
-                    start_back=data["start_back"],
-                    oswestry=data["oswestry"],
-                    description=data["description"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                audit.record(request, action=audit.Action.CREATE, patients=[patient],
-                             object_type="intake", object_ids=[recorded.pk])  # fmt: skip
-                result = recorded.assessment
-                messages.success(
-                    request,
-                    f"Intake recorded: {result.get_urgency_display().upper()}. "
-                    f"{result.clinician_summary}",
-                )
-                return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
-        messages.error(request, "The intake was not recorded: see the questions marked below.")
+    form = IntakeForm(request.POST if request.method == "POST" else None, age=patient.age)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.intake_submit(
+                patient=patient,
+                submitted_by=request.user,  # type: ignore[arg-type]
+                answers=data["answers"],
+                start_back=data["start_back"],
+                oswestry=data["oswestry"],
+                description=data["description"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            audit.record(request, action=audit.Action.CREATE, patients=[patient],
+                         object_type="intake", object_ids=[recorded.pk])  # fmt: skip
+            result = recorded.assessment
+            messages.success(
+                request,
+                f"Intake recorded: {result.get_urgency_display().upper()}. "
+                f"{result.clinician_summary}",
+            )
+            return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
     return render(
         request,
         "triage/intake_form.html",
-        {"form": form, "patient": patient, "nav": "patients"},
+        {
+            "form": form,
+            "errors": [
+                (href, text.replace(f": {UNANSWERED}", ": not answered"))
+                for href, text in error_summary(form, form.error_anchors())
+            ]
+            if form.is_bound
+            else [],
+            "errors_intro": UNANSWERED_WHY
+            if any(UNANSWERED in e for f in form.errors.values() for e in f)
+            else "",
+            "patient": patient,
+            "nav": "patients",
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

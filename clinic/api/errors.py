@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -34,7 +35,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None  # an unexpected error: a bug, let it be a 500 and reach the logs
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", "Some fields are missing or invalid.", fields)
+        response.data = error_body(
+            "invalid", gettext("Some fields are missing or invalid."), fields
+        )
     else:
         detail = exc.detail  # type: ignore[attr-defined]
         if isinstance(detail, dict):  # simplejwt: {"detail", "code", "messages"}

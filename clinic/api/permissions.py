@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -9,7 +10,7 @@ from rest_framework.request import Request
 class IsClinician(BasePermission):
     """Staff of at least one clinic. Querysets narrow further to the caller's clinics."""
 
-    message = "This endpoint is for clinic staff."
+    message = _("This endpoint is for clinic staff.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
@@ -19,7 +20,7 @@ class IsClinician(BasePermission):
 class IsPatient(BasePermission):
     """A patient with an active record; every queryset is their own data only."""
 
-    message = "This endpoint is for patients."
+    message = _("This endpoint is for patients.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

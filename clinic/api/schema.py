@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
+
+from .serializers import StrictInputMixin
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -68,3 +72,19 @@ def add_error_responses(
             if path.startswith(PUBLIC_PATHS):  # wrong credentials or an invalid token
                 responses.setdefault("401", {"description": ERRORS["401"], "content": ref})
     return result
+
+
+class StrictAutoSchema(AutoSchema):
+    """The schema says what StrictInputMixin enforces: an input serializer's body takes no
+    other keys (additionalProperties: false)."""
+
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        result = super()._map_serializer(serializer, direction, bypass_extensions)
+        strict = isinstance(serializer, StrictInputMixin) or (
+            isinstance(serializer, type) and issubclass(serializer, StrictInputMixin)
+        )
+        if direction == "request" and strict and isinstance(result, dict):
+            result["additionalProperties"] = False
+        return result

@@ -2,16 +2,41 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from .serializers import StrictInputMixin
+
+
+class TokenObtainSerializer(StrictInputMixin, jwt_serializers.TokenObtainPairSerializer):
+    pass
+
+
+class TokenRefreshSerializer(StrictInputMixin, jwt_serializers.TokenRefreshSerializer):
+    pass
+
+
+class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistSerializer):
+    pass
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Short-lived: send as Authorization: Bearer")
+    refresh = serializers.CharField(help_text="Exchange at auth/token/refresh/; revoke at logout")
+
 
 @extend_schema(
-    tags=["auth"], summary="Exchange email and password for an access and a refresh token"
+    tags=["auth"],
+    responses=TokenPairSerializer,
+    summary="Exchange email and password for an access and a refresh token",
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
+    serializer_class = TokenObtainSerializer  # type: ignore[assignment]
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         # django-axes marks a lockout on the request it is given; hand it Django's own request
@@ -35,11 +60,13 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     tags=["auth"], summary="Exchange a refresh token for a new pair (the old one is revoked)"
 )
 class TokenRefreshView(jwt_views.TokenRefreshView):
-    pass
+    serializer_class = TokenRefreshSerializer  # type: ignore[assignment]
 
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")
 class LogoutView(jwt_views.TokenBlacklistView):
+    serializer_class = TokenBlacklistSerializer  # type: ignore[assignment]
+
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # simplejwt answers "{}"; the schema promises no body, so there is none.
         response = super().post(request, *args, **kwargs)

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.audit.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Patients' language on the API and their pages (a refused body included); the house
+    # language on the dashboard.
+    "clinic.middleware.LanguageMiddleware",
     "clinic.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,7 +158,10 @@ LOGOUT_REDIRECT_URL = "login"
 # the authenticator app.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Back-pain clinic")
 
+# The dashboard is in British English; patients get their own language (patients.language):
+# English or Spanish, each app's catalogue under <app>/locale/ (compiled by `make`).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -174,15 +180,16 @@ REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, then answers a patient in their own language.
+        "clinic.api.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["clinic.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "clinic.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.StrictAutoSchema",
     "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
     # Resource use, not security (throttles race; django-axes guards logins). Per user and per
     # address; heavier endpoints have their own scope.

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from clinic.api.serializers import LocalDateTimeField, RejectUnknownFieldsMixin
@@ -30,7 +31,7 @@ MAX_DURATION_MINUTES = 7 * 24 * 60
 
 def _not_in_future(value: Any) -> Any:
     if value is not None and value > timezone.now() + CLOCK_SKEW:
-        raise serializers.ValidationError("Cannot be in the future.")
+        raise serializers.ValidationError(_("Cannot be in the future."))
     return value
 
 
@@ -51,7 +52,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         given = parse_datetime(value) if isinstance(value, str) else None
         if given is not None and given.tzinfo is None:
             raise serializers.ValidationError(
-                "Include the UTC offset, e.g. 2026-11-20T08:15:00+01:00."
+                _("Include the UTC offset, e.g. 2026-11-20T08:15:00+01:00.")
             )
         return parsed
 
@@ -124,9 +125,9 @@ class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         return _not_in_future(value)
 
     def validate_relief(self, value: list[Mapping[str, str]]) -> list[Mapping[str, str]]:
-        methods = [r["method"] for r in value]
+        methods = [r.get("method") for r in value]
         if len(methods) != len(set(methods)):
-            raise serializers.ValidationError("Each relief method may appear once.")
+            raise serializers.ValidationError(_("Each relief method may appear once."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -137,14 +138,14 @@ class EpisodeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
             ended = getattr(self.instance, "ended_at", None)
         if ended is not None and attrs.get("duration_minutes") is not None:
             raise serializers.ValidationError(
-                {"duration_minutes": ["Give ended_at or duration_minutes, not both."]}
+                {"duration_minutes": [_("Give ended_at or duration_minutes, not both.")]}
             )
         if ended is None or started is None:
             return attrs
         if ended < started:
-            raise serializers.ValidationError({"ended_at": ["Cannot be before started_at."]})
+            raise serializers.ValidationError({"ended_at": [_("Cannot be before started_at.")]})
         if (ended - started).total_seconds() > MAX_DURATION_MINUTES * 60:
-            raise serializers.ValidationError({"ended_at": ["An episode lasts at most 7 days."]})
+            raise serializers.ValidationError({"ended_at": [_("An episode lasts at most 7 days.")]})
         return attrs
 
 
@@ -189,12 +190,67 @@ class MedicationNoteSerializer(serializers.Serializer):
 
 
 class EpisodeTriageSerializer(serializers.Serializer):
-    """The re-triage of the episode's red flags (the latest, most urgent assessment)."""
-
     urgency = serializers.ChoiceField(choices=["emergency", "urgent", "soon", "routine"])
     flags = serializers.ListField(child=serializers.CharField())
-    safety_message = serializers.CharField()
-    escalated = serializers.BooleanField()
+    safety_message = serializers.CharField(help_text="Show this to the patient, as it is")
+    escalated = serializers.BooleanField(help_text="The clinic has been alerted")
+
+
+def episode_triage(episode: Episode) -> dict[str, Any] | None:
+    """The episode's gravest re-triage result (written by the triage app: a reverse relation,
+    no import), or None when no red flag was ever reported with it."""
+    assessments = sorted(episode.assessments.all(), key=lambda a: (a.urgency_rank, a.pk))
+    if not assessments:
+        return None
+    latest = assessments[-1]
+    return {
+        "urgency": latest.urgency,
+        "flags": latest.flags,
+        "safety_message": latest.patient_message,
+        "escalated": latest.urgency in ("emergency", "urgent"),
+    }
+
+
+class DeletedEpisodeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    client_id = serializers.UUIDField()
+    deleted_at = serializers.DateTimeField()
+
+
+class EpisodeDeletedSerializer(serializers.Serializer):
+    """410 to a resend of a deleted episode: the error shape, the deleted episode, and the
+    re-triage result, so a red flag in the resend still reaches the patient."""
+
+    error = inline_serializer(
+        "EpisodeDeletedError",
+        {
+            "code": serializers.ChoiceField(choices=["episode_deleted"]),
+            "message": serializers.CharField(),
+            "fields": serializers.DictField(),
+        },
+    )
+    episode = DeletedEpisodeRefSerializer()
+    triage = EpisodeTriageSerializer(allow_null=True)
+
+
+def episode_deleted_body(episode: Episode) -> dict[str, Any]:
+    triage = episode_triage(episode)
+    message = _(
+        "You deleted this episode earlier, so it stays deleted; "
+        "send a new episode (a new client_id) if you meant to record it again."
+    )
+    if triage is not None:
+        # A red flag outranks the bookkeeping: a client that shows only the message shows this.
+        message = f"{triage['safety_message']}\n\n{message}"
+    return {
+        "error": {"code": "episode_deleted", "message": message, "fields": {}},
+        "episode": {
+            "id": episode.pk,
+            "client_id": str(episode.client_id),
+            "deleted_at": serializers.DateTimeField().to_representation(episode.deleted_at),
+        },
+        "triage": triage,
+    }
 
 
 class RedFlagAnswersSerializer(serializers.Serializer):
@@ -242,17 +298,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EpisodeTriageSerializer(allow_null=True))
     def get_triage(self, obj: Episode) -> dict[str, Any] | None:
-        # The re-triage result, written by the triage app (reverse relation, no import).
-        assessments = sorted(obj.assessments.all(), key=lambda a: (a.urgency_rank, a.pk))
-        if not assessments:
-            return None
-        latest = assessments[-1]
-        return {
-            "urgency": latest.urgency,
-            "flags": latest.flags,
-            "safety_message": latest.patient_message,
-            "escalated": latest.urgency in ("emergency", "urgent"),
-        }
+        return episode_triage(obj)
 
     @extend_schema_field(PatientMedicationNoteSerializer(many=True))
     def get_medication_notes(self, obj: Episode) -> list[dict[str, Any]]:

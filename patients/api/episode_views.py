@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,14 +32,22 @@ from ..selectors import patients_for_clinician
 from .episode_serializers import (
     ClinicianEpisodeSerializer,
     ClinicSummarySerializer,
+    EpisodeDeletedSerializer,
     EpisodeInputSerializer,
     EpisodeSerializer,
     EpisodeSyncSerializer,
+    EpisodeTriageSerializer,
     EpisodeUpdateSerializer,
     PatientSummarySerializer,
+    episode_deleted_body,
+    episode_triage,
 )
 
-DAYS = OpenApiParameter("days", int, description="Window length in days (1-365), default 30")
+DAYS = OpenApiParameter(
+    "days",
+    {"type": "integer", "minimum": 1, "maximum": 365},
+    description="Window length in days (1-365), default 30",
+)
 
 
 def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
@@ -52,7 +66,7 @@ def episode_queryset(patient_filter: dict[str, Any]) -> QuerySet[Episode]:
 def parse_days(request: Request) -> int:
     raw = request.query_params.get("days", "30")
     if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 365:
-        raise serializers.ValidationError({"days": ["A whole number of days from 1 to 365."]})
+        raise serializers.ValidationError({"days": [_("A whole number of days from 1 to 365.")]})
     return int(raw)
 
 
@@ -102,9 +116,20 @@ class EpisodeViewSet(
 
     @extend_schema(
         request=EpisodeInputSerializer,
-        responses={201: EpisodeSerializer, 200: EpisodeSerializer},
+        responses={
+            201: EpisodeSerializer,
+            200: EpisodeSerializer,
+            410: OpenApiResponse(
+                EpisodeDeletedSerializer,
+                description="The client_id names an episode the patient deleted: it stays "
+                "deleted. A red flag in the resend is still recorded, re-triaged and escalated "
+                "(once); the answer carries the safety message (triage, and first in "
+                "error.message).",
+            ),
+        },
         parameters=[PARAMETER],
-        summary="Record an episode (a resend with the same client_id returns the stored one, 200)",
+        summary="Record an episode (a resend with the same client_id returns the stored one, "
+        "200; or 410 if the patient deleted it)",
     )
     @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -116,6 +141,9 @@ class EpisodeViewSet(
         )
         if recorded.created:
             self.audit(Action.CREATE, [recorded.episode])
+        if recorded.deleted:
+            # A final answer (replayed under an Idempotency-Key): the red flag work is kept.
+            return Response(episode_deleted_body(recorded.episode), status=status.HTTP_410_GONE)
         return Response(
             self._reload(recorded.episode),
             status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,
@@ -142,9 +170,17 @@ class EpisodeViewSet(
                     "EpisodeSyncItem",
                     {
                         "client_id": serializers.CharField(allow_null=True),
-                        "status": serializers.ChoiceField(["created", "duplicate", "rejected"]),
+                        "status": serializers.ChoiceField(
+                            ["created", "duplicate", "deleted", "rejected"],
+                            help_text="deleted: the patient deleted this episode; it stays "
+                            "deleted, but a red flag in the item is still re-triaged",
+                        ),
                         "id": serializers.IntegerField(allow_null=True),
                         "errors": FieldErrorsField(help_text="Empty unless rejected"),
+                        "triage": EpisodeTriageSerializer(
+                            allow_null=True,
+                            help_text="The episode's re-triage: show its safety_message",
+                        ),
                     },
                     many=True,
                 )
@@ -169,16 +205,19 @@ class EpisodeViewSet(
         client_id = _uuid_or_none(item.get("client_id") if isinstance(item, dict) else None)
         data = EpisodeInputSerializer(data=item)
         if not data.is_valid():
-            return {"client_id": client_id, "status": "rejected", "id": None, "errors": data.errors}
+            return {"client_id": client_id, "status": "rejected", "id": None,
+                    "errors": data.errors, "triage": None}  # fmt: skip
         with transaction.atomic():  # one item's failure never undoes another's success
             recorded = episodes.episode_record(
                 patient=patient, **_write_fields(data.validated_data)
             )
+        state = "created" if recorded.created else "deleted" if recorded.deleted else "duplicate"
         return {
             "client_id": str(recorded.episode.client_id),
-            "status": "created" if recorded.created else "duplicate",
+            "status": state,
             "id": recorded.episode.pk,
             "errors": {},
+            "triage": episode_triage(recorded.episode),
         }
 
     @extend_schema(

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from clinic.api.filters import StrictFilterSet
 from clinic.selectors import clinics_for
 
 from ..models import Patient
@@ -18,7 +19,7 @@ def _colleagues(request: HttpRequest) -> QuerySet[Any]:
     return colleagues_of(request.user)  # type: ignore[arg-type]
 
 
-class PatientFilter(django_filters.FilterSet):
+class PatientFilter(StrictFilterSet):
     # Choices are the caller's own clinics and colleagues: an id from another clinic is as
     # invalid as one that does not exist, so the filters confirm nothing about other clinics.
     clinic = django_filters.ModelChoiceFilter(queryset=_clinics)

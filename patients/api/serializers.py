@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -21,6 +22,7 @@ PROFILE_FIELDS = (
     "email",
     "phone",
     "timezone",
+    "language",
     "email_opt_in",
     "quiet_hours_start",
     "quiet_hours_end",
@@ -48,6 +50,17 @@ class PatientUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSeriali
             self.fields["physiotherapist"].queryset = colleagues_of(request.user)  # type: ignore[attr-defined]
 
 
+class EraseConfirmSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="Must be true: erasure cannot be undone.")
+
+    def validate_confirm(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(
+                _('Erasure cannot be undone: send {"confirm": true}.')
+            )
+        return value
+
+
 class PatientCreateSerializer(PatientUpdateSerializer):
     clinic = serializers.PrimaryKeyRelatedField(queryset=Clinic.objects.none(), required=False)
 
@@ -65,7 +78,7 @@ class PatientCreateSerializer(PatientUpdateSerializer):
             clinics = list(self.fields["clinic"].queryset[:2])  # type: ignore[attr-defined]
             if len(clinics) != 1:
                 raise serializers.ValidationError(
-                    {"clinic": ["Required: you work at more than one clinic."]}
+                    {"clinic": [_("Required: you work at more than one clinic.")]}
                 )
             attrs["clinic"] = clinics[0]
         return attrs
@@ -82,6 +95,12 @@ class PatientSerializer(serializers.ModelSerializer):
     email = OptionalEmailField(read_only=True)
     aggravating_direction = serializers.ChoiceField(
         choices=MovementDirection.choices, allow_blank=True, read_only=True
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank: the clinic's language.",
     )
     quiet_hours_start = TimeOfDayField()
     quiet_hours_end = TimeOfDayField()
@@ -107,11 +126,23 @@ class PatientSerializer(serializers.ModelSerializer):
         return obj.user_id is not None
 
 
-class ClinicContactSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class PatientClinicSerializer(serializers.Serializer):
+    """The patient's clinic as the app shows it, with the numbers its safety texts give, so
+    the app can offer a tap-to-call link offline. Numbers from clinic/countries.py or the
+    clinic's override; `urgent_route` is worded in the patient's language."""
+
+    id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
-    email = OptionalEmailField()
-    phone = serializers.CharField(allow_blank=True)
+    email = serializers.EmailField()
+    phone = serializers.CharField(help_text="The clinic's own number; may be empty.")
+    address = serializers.CharField()
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
+    emergency_number = serializers.CharField(source="safety.emergency_number")
+    urgent_route = serializers.CharField(
+        source="safety.urgent_route",
+        help_text='Same-day advice when it is not an emergency: "call" and the country\'s '
+        'service, or "contact your doctor today".',
+    )
 
 
 class OwnProfileSerializer(serializers.ModelSerializer):
@@ -121,18 +152,18 @@ class OwnProfileSerializer(serializers.ModelSerializer):
     email = OptionalEmailField(read_only=True)
     quiet_hours_start = TimeOfDayField()
     quiet_hours_end = TimeOfDayField()
-    clinic = serializers.SerializerMethodField()
+    language = serializers.ChoiceField(
+        source="language_code",
+        choices=settings.LANGUAGES,
+        help_text="The language the patient is spoken to in (their choice, else the clinic's).",
+    )
+    clinic = PatientClinicSerializer()
     physiotherapist = serializers.SerializerMethodField()
 
     class Meta:
         model = Patient
         fields = ("id", "clinic", *PROFILE_FIELDS, "physiotherapist")
         read_only_fields = fields
-
-    @extend_schema_field(ClinicContactSerializer)
-    def get_clinic(self, obj: Patient) -> dict[str, Any]:
-        c = obj.clinic
-        return {"id": c.pk, "name": c.name, "email": c.email, "phone": c.phone}
 
     def get_physiotherapist(self, obj: Patient) -> str | None:
         return obj.physiotherapist.get_full_name() if obj.physiotherapist else None

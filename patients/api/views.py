@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import filters, generics, mixins, serializers, status, viewsets
@@ -14,9 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
-from clinic.api.serializers import RejectUnknownFieldsMixin, TimeOfDayField
+from clinic.api.serializers import (
+    NoInputSerializer,
+    RejectUnknownFieldsMixin,
+    TimeOfDayField,
+    refuse_any_input,
+)
 from clinic.audit import Action, AuditedViewSetMixin, record
-from clinic.errors import DomainError
 from clinic.models import PatientAccessEvent
 from clinic.selectors import is_clinic_admin
 
@@ -28,6 +34,7 @@ from ..selectors import patients_for_clinician
 from .export_serializers import FhirBundleSerializer, PatientExportSerializer
 from .filters import PatientFilter
 from .serializers import (
+    EraseConfirmSerializer,
     MembershipSerializer,
     OwnProfileSerializer,
     PatientCreateSerializer,
@@ -83,7 +90,7 @@ class PatientViewSet(
         return Response(PatientSerializer(patient).data)
 
     @extend_schema(
-        request=None,
+        request=NoInputSerializer,
         responses={
             202: inline_serializer("InvitationSent", {"expires_at": serializers.DateTimeField()})
         },
@@ -91,11 +98,12 @@ class PatientViewSet(
     )
     @action(detail=True, methods=["post"])
     def invitation(self, request: Request, pk: str | None = None) -> Response:
+        refuse_any_input(request)
         invitation = services.invitation_send(patient=self.get_object(), sent_by=request.user)  # type: ignore[arg-type]
         return Response({"expires_at": invitation.expires_at}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        request=inline_serializer("EraseConfirm", {"confirm": serializers.BooleanField()}),
+        request=EraseConfirmSerializer,
         responses={200: PatientSerializer},
         summary="Erase on request (clinic admins): personal data removed, clinical record kept",
     )
@@ -103,12 +111,8 @@ class PatientViewSet(
     def erase(self, request: Request, pk: str | None = None) -> Response:
         patient = self.get_object()
         if not is_clinic_admin(request.user, patient.clinic_id):  # type: ignore[arg-type]
-            raise PermissionDenied("Only the clinic's admins can erase a patient's data.")
-        if request.data.get("confirm") is not True:
-            raise DomainError(
-                'Erasure cannot be undone: send {"confirm": true}.',
-                fields={"confirm": ["Must be true."]},
-            )
+            raise PermissionDenied(_("Only the clinic's admins can erase a patient's data."))
+        EraseConfirmSerializer(data=request.data).is_valid(raise_exception=True)
         return Response(PatientSerializer(services.patient_erase(patient=patient)).data)
 
 
@@ -235,6 +239,12 @@ class PatientFhirExportView(PatientExportView):
 
 
 class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=[("", "The clinic's language"), *settings.LANGUAGES],
+        allow_blank=True,
+        required=False,
+        help_text="Emails, pages and API answers in this language; empty: the clinic's.",
+    )
     muted_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(KINDS)), max_length=len(KINDS)
     )
@@ -243,7 +253,9 @@ class PreferencesSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
 
     class Meta:
         model = Patient
-        fields = ("email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end")
+        fields = (
+            "language", "email_opt_in", "muted_kinds", "quiet_hours_start", "quiet_hours_end",
+        )  # fmt: skip
 
 
 @extend_schema(tags=["me"])

@@ -6,9 +6,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from clinic.api.serializers import RejectUnknownFieldsMixin
+from clinic.models import Clinic
 
 from .. import adherence
 from ..models import Difficulty, Exercise, ExerciseSession, ProgramItem, SessionItem
@@ -28,12 +30,18 @@ class PatientItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-SAFETY_NOTE = (
+# Translations must be reviewed by a clinician fluent in the language before a clinic uses it.
+_SAFETY_NOTE = gettext_lazy(
     "Some soreness while you get going is normal. Stop an exercise that makes pain spread down "
     "your leg and tell your physiotherapist. If you have numbness around your genitals or back "
     "passage, new problems passing urine or controlling your bowels, or weakness in both legs, "
-    "call 999 or go to A&E now."
+    "call %(emergency_number)s or go to the emergency department now."
 )
+
+
+def safety_note(clinic: Clinic) -> str:
+    """The red-flag advice beside the exercises, with the clinic's emergency number."""
+    return _SAFETY_NOTE % {"emergency_number": clinic.safety.emergency_number}
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -76,7 +84,7 @@ class SessionSerializer(serializers.ModelSerializer):
     exercises = SessionItemSerializer(source="items", many=True)
     revision = serializers.IntegerField(source="revision.number")
     difficulty = serializers.ChoiceField(
-        choices=Difficulty.choices, allow_blank=True, read_only=True, help_text="Blank: not said"
+        choices=Difficulty.choices, allow_blank=True, read_only=True
     )
 
     class Meta:

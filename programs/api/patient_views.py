@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.request import Request
@@ -20,7 +21,6 @@ from patients.models import Patient
 from .. import selectors, sessions
 from ..models import ExerciseSession
 from .log_serializers import (
-    SAFETY_NOTE,
     AdherenceQuerySerializer,
     AdherenceSerializer,
     PatientItemSerializer,
@@ -28,6 +28,7 @@ from .log_serializers import (
     SessionInputSerializer,
     SessionSerializer,
     adherence_data,
+    safety_note,
 )
 
 
@@ -36,9 +37,15 @@ class NoProgram(DomainError):
     code = "no_program"
 
 
-WEEKS = OpenApiParameter("weeks", int, description="Weeks up to today (1-52, default 4)")
+WEEKS = OpenApiParameter(
+    "weeks",
+    {"type": "integer", "minimum": 1, "maximum": 52},
+    description="Weeks up to today (1-52, default 4)",
+)
 PROGRAM = OpenApiParameter(
-    "program", int, description="A program id; default: the active program, else the latest"
+    "program",
+    {"type": "integer", "minimum": 1, "maximum": 10**18 - 1},
+    description="A program id; default: the active program, else the latest",
 )
 
 
@@ -47,7 +54,7 @@ def adherence_response(patient: Patient, request: Request) -> Response:
     query.is_valid(raise_exception=True)
     program = selectors.program_for_adherence(patient, query.validated_data.get("program"))
     if program is None:
-        raise NoProgram("No exercise program has been assigned.")
+        raise NoProgram(gettext("No exercise program has been assigned."))
     program.patient = patient
     report = selectors.program_adherence(program, weeks=query.validated_data["weeks"])
     record(request, action=Action.VIEW, patients=[patient], object_type="program_adherence",
@@ -69,7 +76,7 @@ class OwnProgramView(generics.GenericAPIView):
         patient: Patient = request.user.patient  # type: ignore[union-attr]
         program = selectors.active_program(patient)
         if program is None or program.current_revision is None:
-            raise NoProgram("You have no exercise program yet.")
+            raise NoProgram(gettext("You have no exercise program yet."))
         program.patient = patient
         revision = program.current_revision
         today, due = selectors.today_for_patient(program)
@@ -105,7 +112,7 @@ class OwnProgramView(generics.GenericAPIView):
                     for d in due
                     if d.remaining_today
                 ],
-                "safety_note": SAFETY_NOTE,
+                "safety_note": safety_note(patient.clinic),
             }
         )
 

@@ -222,15 +222,14 @@ class TemplateItemSerializer(ItemSerializer):
 # --- templates -----------------------------------------------------------------------------
 
 
-def optional_pathway() -> serializers.ChoiceField:
-    return serializers.ChoiceField(
-        choices=Pathway.choices, allow_blank=True, read_only=True, help_text="Blank: any"
-    )
+def blank_or_choice(choices: Any) -> serializers.ChoiceField:
+    """An answer field whose stored value may be blank: the schema's enum allows "" too."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
 
 
 class TemplateSerializer(serializers.ModelSerializer):
     shipped = serializers.BooleanField(source="is_shipped")
-    pathway = optional_pathway()
+    pathway = blank_or_choice(Pathway.choices)
     items = TemplateItemSerializer(many=True)
 
     class Meta:
@@ -254,7 +253,7 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 
 class TemplateBriefSerializer(serializers.ModelSerializer):
-    pathway = optional_pathway()
+    pathway = blank_or_choice(Pathway.choices)
 
     class Meta:
         model = ProgramTemplate

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.api.filters import StrictBooleanFilter, StrictFilterSet
 from clinic.api.permissions import IsClinician
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.models import User
@@ -59,12 +60,12 @@ def _item_specs(items: list[dict[str, Any]]) -> list[services.ItemSpec]:
 # --- the clinic's library ------------------------------------------------------------------
 
 
-class ExerciseFilter(df.FilterSet):
+class ExerciseFilter(StrictFilterSet):
     category = df.CharFilter()
     direction = df.CharFilter()
     difficulty = df.CharFilter()
-    shipped = df.BooleanFilter(field_name="clinic", lookup_expr="isnull")
-    is_active = df.BooleanFilter()
+    shipped = StrictBooleanFilter(field_name="clinic", lookup_expr="isnull")
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = Exercise
@@ -140,10 +141,10 @@ class ExerciseViewSet(
         return Response(ExerciseSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
-class TemplateFilter(df.FilterSet):
+class TemplateFilter(StrictFilterSet):
     pathway = df.CharFilter()
-    shipped = df.BooleanFilter(field_name="clinic", lookup_expr="isnull")
-    is_active = df.BooleanFilter()
+    shipped = StrictBooleanFilter(field_name="clinic", lookup_expr="isnull")
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = ProgramTemplate
@@ -310,14 +311,14 @@ class PatientProgramViewSet(
         responses={201: ProgramSerializer},
         summary="Edit the program: a new revision (what is left out carries over)",
     )
-    # The revisions come as one plain list (a handful per program), not paginated.
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"])
     def revisions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         program = self.get_object()
         if request.method == "GET":
             self.audit(Action.VIEW, [program])
-            revisions = selectors.revisions_of_program(program)
-            return Response(RevisionSerializer(revisions, many=True).data)
+            # Paginated like every list, as the schema says.
+            page = self.paginate_queryset(selectors.revisions_of_program(program))
+            return self.get_paginated_response(RevisionSerializer(page, many=True).data)
         data = RevisionInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

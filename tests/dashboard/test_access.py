@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from patients.models import PatientNote
+from patients.models import FollowUpReply, PatientNote
 from programs import catalogue, services
 from programs.models import Exercise, Program, ProgramTemplate
 from tests.triage.helpers import EMERGENCY
@@ -20,6 +20,7 @@ from triage.models import AssessmentReview, Escalation
 
 from .conftest import record_intake
 from .helpers import verified_login
+from .test_today import worse_reply
 
 DASHBOARD_MODULES = ("clinic.views", "clinic.twofactor", "patients.views", "triage.views",
                      "programs.views")  # fmt: skip
@@ -30,9 +31,12 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "": (("get",), None),
     "today/": (("get",), None),
     "patients/": (("get",), None),
+    "patients/new/": (("get", "post"), None),
     "patients/<int:pk>/": (("get",), "patient"),
+    "patients/<int:pk>/edit/": (("get", "post"), "patient"),
     "patients/<int:pk>/notes/": (("post",), "patient"),
     "patients/<int:pk>/invite/": (("post",), "patient"),
+    "replies/<int:pk>/seen/": (("post",), "reply"),
     "clinic/switch/": (("post",), None),
     "clinic/settings/": (("get", "post"), None),
     "accounts/two-factor/": (("get", "post"), None),
@@ -53,7 +57,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "programs/templates/<int:pk>/archive/": (("post",), "template"),
     "programs/patients/<int:patient_pk>/assign/": (("get", "post"), "patient"),
     "programs/<int:pk>/edit/": (("get", "post"), "program"),
-    "programs/<int:pk>/end/": (("post",), "program"),
+    "programs/<int:pk>/end/": (("get", "post"), "program"),
 }
 
 
@@ -104,7 +108,9 @@ def theirs(world) -> dict[str, int]:
     )
     template = catalogue.template_copy(template=shipped, clinic=world.other_clinic)
     Escalation.objects.filter(pk=escalation.pk).update(status="open")
+    reply = worse_reply(world.foreign_patient)
     return {
+        "reply": reply.pk,
         "patient": world.foreign_patient.pk,
         "escalation": escalation.pk,
         "assessment": escalation.assessment_id,
@@ -139,17 +145,21 @@ def test_another_clinics_objects_are_404_and_unchanged(client, world, theirs, pa
     assert Exercise.objects.get(pk=theirs["exercise"]).is_active
     assert ProgramTemplate.objects.get(pk=theirs["template"]).is_active
     assert not PatientNote.objects.exists()
+    assert FollowUpReply.objects.get(pk=theirs["reply"]).worse_seen_at is None
 
 
 @pytest.mark.parametrize(("path", "method"), POSTS)
 def test_every_action_needs_the_csrf_token(world, path, method):
     record_intake(world.patient, world.patient_user, **EMERGENCY)
     escalation = Escalation.objects.get()
+    reply = worse_reply(world.patient)
     strict = verified_login(Client(enforce_csrf_checks=True), world.admin)
     kinds = {"patient": world.patient.pk, "escalation": escalation.pk,
-             "assessment": escalation.assessment_id}  # fmt: skip
+             "assessment": escalation.assessment_id, "reply": reply.pk}  # fmt: skip
     pk = kinds.get(ROUTES[path][1] or "", 1)
     response = strict.post(url(path, pk), {"note": "x", "text": "x", "clinic": world.clinic.pk})
     assert response.status_code == 403, path
     escalation.refresh_from_db()
     assert escalation.status == "open" and not PatientNote.objects.exists()
+    reply.refresh_from_db()
+    assert reply.worse_seen_at is None

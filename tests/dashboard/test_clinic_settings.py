@@ -12,6 +12,8 @@ URL = "/clinic/settings/"
 
 def form(world, **overrides):
     data = {
+        "country": "GB",
+        "language": "en",
         "emergency_realert_minutes": 10,
         "urgent_realert_minutes": 60,
         "followup_kinds": ["episode_check", "adherence_nudge", "reassessment_due"],
@@ -75,3 +77,28 @@ def test_a_kind_switched_off_after_scheduling_is_cancelled_at_send_time(admin_pa
     admin_page.post(URL, form(world))  # intake check-ins off
     Notification.objects.filter(pk=checkin.pk).update(due_at=checkin.created_at)
     assert outbox.deliver(checkin.pk) == "cancelled"
+
+
+def test_an_admin_sets_the_clinics_country_and_its_patients_get_that_countrys_numbers(
+    admin_page, world
+):
+    page = admin_page.get(URL).content.decode()
+    assert '<option value="GB" selected>' in page and "<strong>999</strong>" in page
+    assert admin_page.post(URL, form(world, country="US", language="es")).status_code == 302
+    world.clinic.refresh_from_db()
+    assert (world.clinic.country, world.clinic.language) == ("US", "es")
+    assert world.clinic.safety.emergency_number == "911"
+    page = admin_page.get(URL).content.decode()
+    assert "<strong>911</strong>" in page and "contact your doctor today" in page
+
+
+def test_a_clinic_overrides_the_numbers_and_an_unknown_country_is_refused(admin_page, world):
+    admin_page.post(URL, form(world, emergency_number_override="112",
+                              urgent_service_override="our line (0161 496 0000)"))  # fmt: skip
+    world.clinic.refresh_from_db()
+    assert world.clinic.safety.emergency_number == "112"
+    assert world.clinic.safety.urgent_route == "call our line (0161 496 0000)"
+    response = admin_page.post(URL, form(world, country="XX"))
+    assert response.status_code == 400
+    world.clinic.refresh_from_db()
+    assert world.clinic.country == "GB"

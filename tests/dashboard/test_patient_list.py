@@ -32,7 +32,7 @@ def test_the_list_shows_this_clinics_patients_with_their_status_chips(physio_pag
     page = physio_page.get(URL).content.decode()
     assert world.foreign_patient.last_name not in page
     mine = row(page, world.patient)
-    assert "Emergency · alert open" in mine and "chip-danger" in mine
+    assert "Emergency · alert open" in mine and "chip-emergency" in mine
     assert "Episode 1 d ago" in mine
     assert "100%" in row(page, world.other_patient)
     for label in ("Latest urgency", "Adherence", "Last episode"):
@@ -67,3 +67,32 @@ def test_the_list_pages_by_fifty(physio_page, world):
     first = physio_page.get(URL).content.decode()
     assert "Page 1 of 2" in first and 'page=2"' in first
     assert physio_page.get(URL, {"page": 2}).content.decode().count('<tr id="patient-') == 7
+
+
+def test_the_list_is_searchable_by_phone_and_date_of_birth_and_shows_birth_and_age(
+    physio_page, world
+):
+    world.patient.phone = "+44 7700 900123"
+    world.patient.date_of_birth = dt.date(1980, 3, 21)
+    world.patient.save()
+    world.foreign_patient.phone = "+44 7700 900123"
+    world.foreign_patient.date_of_birth = dt.date(1980, 3, 21)
+    world.foreign_patient.save()
+    today = timezone.localdate()
+    age = today.year - 1980 - ((today.month, today.day) < (3, 21))
+    for query in ("07700 900123", "7700900123", "+44 (0)7700-900123", "900123"):
+        page = physio_page.get(URL, {"q": query}).content.decode()
+        assert f'id="patient-{world.patient.pk}"' in page, query
+        assert f'id="patient-{world.other_patient.pk}"' not in page, query
+        assert world.foreign_patient.last_name not in page
+    for query in ("21/03/1980", "1980-03-21", "21.03.1980", "21 Mar 1980", "21 March 1980"):
+        page = physio_page.get(URL, {"q": query}).content.decode()
+        assert f'id="patient-{world.patient.pk}"' in page, query
+        assert f'id="patient-{world.other_patient.pk}"' not in page, query
+    page = physio_page.get(URL).content.decode()
+    mine = row(page, world.patient)
+    assert "21/03/1980" in mine and f"({age})" in mine
+    assert '<th scope="col">Born</th>' in page
+    # A name and a birth date together narrow the list.
+    page = physio_page.get(URL, {"q": f"{world.patient.last_name} 21/03/1980"}).content.decode()
+    assert f'id="patient-{world.patient.pk}"' in page

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.models import Notification
-from patients.models import FollowUpReply
+from patients.followups import ReplyTarget, reply_record
 from patients.services import note_create
 from programs.models import ProgramTemplate
 from tests.factories import PatientFactory
@@ -39,7 +39,7 @@ def grow(world, patient, n: int) -> None:
             kind="episode_check", recipient="x@example.net", clinic=world.clinic,
             context={"patient_id": patient.pk}, dedupe_key=f"grow:{next(SERIAL)}",
         )  # fmt: skip
-        FollowUpReply.objects.create(notification=notification, patient=patient, answer="worse")
+        reply_record(target=ReplyTarget(notification, patient), answer="worse")
     if not patient.programs.exists():
         assign(patient, world.physio, spec("glute-bridge"), spec("bird-dog", times_per_day=2),
                start_date=timezone.localdate() - dt.timedelta(days=20))  # fmt: skip
@@ -65,6 +65,10 @@ PAGES = {
     "intake form": lambda w: f"/triage/patients/{w.patient.pk}/intake/",
     "assign form": lambda w: f"/programs/patients/{w.other_patient.pk}/assign/",
     "settings": lambda w: "/clinic/settings/",
+    "new patient": lambda w: "/patients/new/",
+    "edit patient": lambda w: f"/patients/{w.patient.pk}/edit/",
+    "end program": lambda w: f"/programs/{w.patient.programs.get(status='active').pk}/end/",
+    "patient search": lambda w: "/patients/?q=example",
 }
 
 

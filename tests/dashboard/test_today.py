@@ -4,7 +4,7 @@ falling adherence, for the current clinic only."""
 from __future__ import annotations
 
 from clinic.models import Notification, PatientAccessEvent
-from patients.models import FollowUpReply
+from patients.followups import ReplyTarget, reply_record
 from tests.triage.helpers import EMERGENCY, URGENT
 from triage.models import Escalation
 
@@ -21,7 +21,7 @@ def worse_reply(patient):
         context={"patient_id": patient.pk},
         dedupe_key=f"test:{patient.pk}",
     )
-    return FollowUpReply.objects.create(notification=notification, patient=patient, answer="worse")
+    return reply_record(target=ReplyTarget(notification, patient), answer="worse")
 
 
 def test_today_shows_an_open_emergency_and_acknowledges_it_in_one_click(physio_page, world):

@@ -316,7 +316,7 @@ def test_the_sweep_query_count_does_not_grow_with_due_rows(
 def test_a_patient_manages_their_follow_up_preferences(world, patient_client, physio_client):
     url = "/api/v1/me/preferences/"
     assert patient_client.get(url).json() == {
-        "email_opt_in": True, "muted_kinds": [], "quiet_hours_start": "21:00:00",
+        "language": "", "email_opt_in": True, "muted_kinds": [], "quiet_hours_start": "21:00:00",
         "quiet_hours_end": "08:00:00",
     }  # fmt: skip
     changed = patient_client.patch(
@@ -365,7 +365,7 @@ def test_a_reassessment_before_its_milestone_is_refused(world, patient_client):
             "/api/v1/reassessments/", {"pain_nrs": 3}, format="json"
         )
     assert early.status_code == 409
-    assert "opens on 2026-11-27" in early.json()["error"]["message"]
+    assert "opens on Nov. 27, 2026" in early.json()["error"]["message"]
     assert {n.status for n in scheduled("reassessment_due")} == {"pending"}
     with time_machine.travel(T0 + dt.timedelta(days=8), tick=False):  # a week early is fine
         on_time = bearer(world.patient_user).post(

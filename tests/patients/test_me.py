@@ -39,3 +39,30 @@ def test_me_needs_authentication(anon_client, db):
     response = anon_client.get(ME)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_patient_gets_their_clinics_contact_and_safety_numbers_and_their_language(
+    patient_client, world
+):
+    world.clinic.country = "AU"
+    world.clinic.phone = "02 5550 1234"
+    world.clinic.address = "1 Harbour St, Sydney"
+    world.clinic.save()
+    body = patient_client.get(ME).json()["patient"]
+    assert body["clinic"] == {
+        "id": world.clinic.pk,
+        "name": "Clinic A",
+        "email": world.clinic.email,
+        "phone": "02 5550 1234",
+        "address": "1 Harbour St, Sydney",
+        "country": "AU",
+        "emergency_number": "000",
+        "urgent_route": "call healthdirect (1800 022 222)",
+    }
+    assert body["language"] == "en"  # the clinic's, until the patient chooses
+
+
+def test_a_clinics_own_emergency_number_overrides_the_countrys(patient_client, world):
+    world.clinic.emergency_number_override = "112"
+    world.clinic.save()
+    assert patient_client.get(ME).json()["patient"]["clinic"]["emergency_number"] == "112"

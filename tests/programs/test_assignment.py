@@ -221,7 +221,9 @@ def test_an_edit_makes_a_new_revision_and_the_patient_sees_the_latest(
     mine = patient_client.get(PROGRAM).json()
     assert mine["revision"] == 2
     assert [i["exercise"]["name"] for i in mine["items"]] == ["Bird-dog"]
-    history = physio_client.get(f"{url}{program['id']}/revisions/").json()
+    page = physio_client.get(f"{url}{program['id']}/revisions/").json()
+    assert (page["count"], page["next"]) == (2, None)  # paginated, as the schema says
+    history = page["results"]
     assert [r["number"] for r in history] == [2, 1]
     assert [i["exercise"]["name"] for i in history[1]["items"]] == ["Bird-dog", "Graded walking"]
     assert ProgramRevision.objects.filter(program_id=program["id"]).count() == 2

@@ -14,6 +14,7 @@ from triage.engine import (
     CES_WARNING,
     Assessment,
     InvalidAnswers,
+    SafetyNumbers,
     assess,
     normalise_answers,
 )
@@ -671,17 +672,27 @@ def test_urgency_levels_are_ordered() -> None:
 # --- messages and serialisation ---------------------------------------------------------------
 
 
+# The engine words the message with the numbers it is given (the clinic's, in the app); these
+# are the United Kingdom's and the United States' as clinic/countries.py gives them.
+UK = SafetyNumbers(emergency_number="999", urgent_service="NHS 111")
+US = SafetyNumbers(emergency_number="911", urgent_service="")
+
+
+def _message(answers: dict[str, object], numbers: SafetyNumbers = UK) -> str:
+    return assess(answers, numbers=numbers).patient_message
+
+
 def test_every_result_carries_the_cauda_equina_warning_signs() -> None:
     for answers in ({}, {"leg_weakness": True}, {"fever": True}, {"saddle_numbness": True}):
-        message = assess(answers).patient_message
-        assert CES_WARNING in message
+        message = _message(answers)
+        assert CES_WARNING % {"emergency_number": "999"} in message
         assert "back passage" in message
         assert "urine" in message
         assert "emergency department" in message
 
 
 def test_emergency_message_says_go_to_the_emergency_department_or_call_999_now() -> None:
-    message = assess({"saddle_numbness": True}).patient_message
+    message = _message({"saddle_numbness": True})
     headline = message.split("\n\n")[0]
     assert "now" in headline
     assert "999" in headline
@@ -689,21 +700,41 @@ def test_emergency_message_says_go_to_the_emergency_department_or_call_999_now()
 
 
 def test_urgent_message_says_get_same_day_medical_advice() -> None:
-    headline = assess({"fever": True}).patient_message.split("\n\n")[0]
+    headline = _message({"fever": True}).split("\n\n")[0]
     assert "today" in headline
     assert "GP" in headline
     assert "NHS 111" in headline
     assert "clinic" in headline
 
 
+def test_messages_name_the_numbers_they_are_given_and_no_others() -> None:
+    for answers in ({}, {"history_of_cancer": True}, {"fever": True}, {"saddle_numbness": True}):
+        message = _message(answers, US)
+        assert "911" in message
+        assert "999" not in message
+        assert "111" not in message
+        assert "%(" not in message
+
+
+def test_without_an_urgent_service_the_patient_is_told_to_contact_their_doctor() -> None:
+    urgent = _message({"fever": True}, US).split("\n\n")[0]
+    soon = _message({"history_of_cancer": True}, US).split("\n\n")[0]
+    assert "contact your doctor or call the clinic today" in urgent
+    assert soon.endswith("contact your doctor today.")
+
+
+def test_without_numbers_the_engine_only_grades() -> None:
+    assert assess({"saddle_numbness": True}).patient_message == ""
+
+
 def test_soon_message_says_the_physiotherapist_will_arrange_a_priority_review() -> None:
-    headline = assess({"history_of_cancer": True}).patient_message.split("\n\n")[0]
+    headline = _message({"history_of_cancer": True}).split("\n\n")[0]
     assert "physiotherapist will" in headline
     assert "priority review" in headline
 
 
 def test_routine_message_reassures_that_the_physiotherapist_will_review() -> None:
-    headline = assess({}).patient_message.split("\n\n")[0]
+    headline = _message({}).split("\n\n")[0]
     assert "physiotherapist will review" in headline
     assert "999" not in headline
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,7 +16,31 @@ from patients.api.episode_serializers import (
 
 from .. import instruments
 from ..models import Assessment, Escalation, Intake, Reassessment
-from ..questionnaire import FIELDS, FIELDS_BY_NAME, GROUPS, REQUIRED_FIELDS, validate_answers
+from ..questionnaire import (
+    FIELDS,
+    FIELDS_BY_NAME,
+    GROUPS,
+    REQUIRED_FIELDS,
+    Reason,
+    validate_answers,
+)
+
+
+def translated(reason: str) -> str:
+    """A questionnaire reason in the active language."""
+    if isinstance(reason, Reason):
+        return _(reason.template) % reason.values if reason.values else _(reason.template)
+    return _(reason)
+
+
+def start_back_error() -> str:
+    return _("Nine answers, each 0 or 1 (or false or true).")
+
+
+def oswestry_error() -> str:
+    return _("Scores from 0 to 5 (a list of two for two ticks) by section name: %(sections)s.") % {
+        "sections": ", ".join(instruments.ODI_SECTIONS)
+    }
 
 
 class MedicineSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -25,7 +50,7 @@ class MedicineSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate_since(self, value: Any) -> Any:
         if value is not None and value > timezone.localdate():
-            raise serializers.ValidationError("Cannot be in the future.")
+            raise serializers.ValidationError(_("Cannot be in the future."))
         return value
 
 
@@ -39,7 +64,7 @@ def _schema_field(spec: Any) -> serializers.Field:
     return serializers.IntegerField(min_value=spec.minimum, max_value=spec.maximum, **common)
 
 
-class IntakeInputSerializer(serializers.Serializer):
+class IntakeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """The intake questionnaire: every §0.1 field as a top-level key, plus the instruments.
 
     Booleans must be JSON true/false: a red-flag answer is never guessed from "yes" or 1.
@@ -67,31 +92,31 @@ class IntakeInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
-            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
         errors: dict[str, Any] = {}
         for name in sorted(set(data) - set(self.fields)):
-            errors[name] = ["This field is not accepted here."]
+            errors[name] = [_("This field is not accepted here.")]
         answers = {k: data[k] for k in FIELDS_BY_NAME if k in data}
-        errors.update({k: [reason] for k, reason in validate_answers(answers).items()})
+        errors.update({k: [translated(r)] for k, r in validate_answers(answers).items()})
 
         start_back = data.get("start_back")
         if start_back is not None:
             try:
                 instruments.start_back(start_back)
-            except (ValueError, TypeError) as exc:
-                errors["start_back"] = [str(exc)]
+            except (ValueError, TypeError):
+                errors["start_back"] = [start_back_error()]
         oswestry = data.get("oswestry")
         if oswestry is not None:
             try:
                 if not isinstance(oswestry, Mapping):
-                    raise ValueError("Expected an object of section scores.")
+                    raise ValueError("not an object")
                 instruments.oswestry(oswestry)
-            except (ValueError, TypeError) as exc:
-                errors["oswestry"] = [str(exc)]
+            except (ValueError, TypeError):
+                errors["oswestry"] = [oswestry_error()]
 
         rest: dict[str, Any] = {}
         if "description" in data and not isinstance(data["description"], str):
-            errors["description"] = ["Must be text."]
+            errors["description"] = [_("Must be text.")]
         for name in ("description", "medicines"):
             if name in data and name not in errors:
                 try:
@@ -403,7 +428,7 @@ class ReassessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
 
     def validate_pain_nrs(self, value: Any) -> int:
         if isinstance(self.initial_data.get("pain_nrs"), bool | float | str):
-            raise serializers.ValidationError("A whole number from 0 to 10.")
+            raise serializers.ValidationError(_("A whole number from 0 to 10."))
         return int(value)
 
     def validate_oswestry(self, value: Any) -> Any:
@@ -411,7 +436,7 @@ class ReassessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
             try:
                 instruments.oswestry(value)
             except (ValueError, TypeError) as exc:
-                raise serializers.ValidationError(str(exc)) from exc
+                raise serializers.ValidationError(oswestry_error()) from exc
         return value
 
 

@@ -11,7 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.api.filters import StrictFilterSet
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.api.serializers import NoInputSerializer, refuse_any_input
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.idempotency import PARAMETER, idempotent
 from patients.models import Patient
@@ -158,7 +160,7 @@ class AssessmentViewSet(AuditedViewSetMixin, mixins.RetrieveModelMixin, viewsets
         return Response(self.get_serializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
-class EscalationFilter(df.FilterSet):
+class EscalationFilter(StrictFilterSet):
     status = df.ChoiceFilter(choices=Escalation.Status.choices)
     level = df.ChoiceFilter(choices=Escalation.Level.choices)
 
@@ -182,10 +184,11 @@ class EscalationViewSet(
             return Escalation.objects.none()
         return selectors.escalations_for_clinician(self.request.user)  # type: ignore[arg-type]
 
-    @extend_schema(request=None, responses=EscalationSerializer)
+    @extend_schema(request=NoInputSerializer, responses=EscalationSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         """Take charge of the alert: stops the reminders. Records who and when."""
+        refuse_any_input(request)
         escalation = services.escalation_acknowledge(
             escalation=self.get_object(),
             user=request.user,  # type: ignore[arg-type]
