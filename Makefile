@@ -50,7 +50,8 @@ run: seed
 	@echo "              app, or .venv/bin/python manage.py demo_totp)"
 	@echo "  API docs:   http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Links in emails: $(SITE_URL)"
-	@echo "  Patient app login: patient@example.com / demo-pass-123"
+	@echo "  Patient app: http://127.0.0.1:$(PORT)/app/  (patient@example.com / demo-pass-123;"
+	@echo "              a phone on your network needs HTTPS or localhost for its offline mode)"
 	@echo "  Ctrl-C stops the web server, the worker and beat."
 	@echo ""
 	PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)

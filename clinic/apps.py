@@ -6,6 +6,11 @@ class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinics"
 
+    def ready(self) -> None:
+        from . import notifications
+
+        notifications.register()
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the two-factor admin site as its default site."""

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from . import outbox
+from .errors import DomainError
 from .models import Clinic, Membership, Notification, User
 
 
@@ -100,3 +104,41 @@ def clinic_settings_update(
     members.filter(pk__in=chosen).update(escalation_contact=True)
     members.exclude(pk__in=chosen).update(escalation_contact=False)
     return clinic
+
+
+def second_factor_reset(*, clinic: Clinic, user: User, by: User) -> None:
+    """A clinic admin removes a colleague's second factor (app and recovery codes) after a lost
+    phone: the colleague enrols again at their next sign-in. Logged in the admin log, and the
+    colleague is told by email (a reset they did not ask for must not go unnoticed)."""
+    if not Membership.objects.filter(clinic=clinic, user=by, role=Membership.Role.ADMIN).exists():
+        raise DomainError("Only a clinic admin can reset a colleague's two-factor sign-in.")
+    if not Membership.objects.filter(clinic=clinic, user=user).exists():
+        raise DomainError("This person does not work at this clinic.")
+    if user.pk == by.pk:
+        raise DomainError("You cannot reset your own two-factor sign-in: ask another clinic admin.")
+    if user.is_staff or user.is_superuser:
+        raise DomainError("A site administrator's two-factor sign-in is reset by another one.")
+    with transaction.atomic():
+        devices = list(devices_for_user(user, confirmed=None))
+        for device in devices:
+            device.delete()
+        LogEntry.objects.create(
+            user=by,
+            content_type=ContentType.objects.get_for_model(User),
+            object_id=str(user.pk),
+            object_repr=str(user)[:200],
+            action_flag=CHANGE,
+            change_message=(
+                f"Two-factor sign-in reset by clinic admin {by.email} at {clinic.name} "
+                f"(clinic #{clinic.pk}): {len(devices)} device(s) removed."
+            ),
+        )
+        now = timezone.now()
+        notification_schedule(
+            kind="two_factor_reset",
+            recipient=user.email,
+            recipient_user=user,
+            clinic=clinic,
+            context={"user_id": user.pk, "by_id": by.pk, "at": now.isoformat()},
+            dedupe_key=f"two_factor_reset:{user.pk}:{now.isoformat()}",
+        )

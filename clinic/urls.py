@@ -32,6 +32,12 @@ dashboard = (
         path("replies/<int:pk>/seen/", patient_views.reply_seen, name="reply-seen"),
         path("clinic/switch/", clinic_views.clinic_switch, name="clinic-switch"),
         path("clinic/settings/", clinic_views.clinic_settings, name="clinic-settings"),
+        path("clinic/staff/", clinic_views.staff, name="staff"),
+        path(
+            "clinic/staff/<int:user_id>/reset-two-factor/",
+            clinic_views.staff_reset_two_factor,
+            name="staff-reset-two-factor",
+        ),
     ],
     "dashboard",
 )
@@ -47,6 +53,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", twofactor.verify, name="two-factor"),
     path("accounts/two-factor/setup/", twofactor.setup, name="two-factor-setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        twofactor.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
     path("triage/", include("triage.urls")),
     path("programs/", include("programs.urls")),
     path("invitations/<str:token>/", patient_views.invitation_accept, name="invitation-accept"),
@@ -60,6 +71,8 @@ urlpatterns = [
         patient_views.followup_unsubscribe,
         name="followup-unsubscribe",
     ),
+    # The patient web app (a client of /api/v1/ like any mobile app).
+    path("app/", include("patients.app_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

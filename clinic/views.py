@@ -4,14 +4,18 @@ import logging
 
 from django.contrib import messages
 from django.db import connection
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import dashboard, services
 from .celery import app as celery_app
 from .dashboard import clinician_required, scope_of
+from .errors import DomainError
 from .forms import ClinicSettingsForm
 from .models import Membership
 
@@ -114,3 +118,61 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         {"form": form, "clinic": clinic, "admins": admins, "nav": "settings"},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@clinician_required(admin=True)
+def staff(request: HttpRequest) -> HttpResponse:
+    """The clinic's staff and their two-factor sign-in, for a clinic admin to reset a
+    colleague's lost device."""
+    clinic = scope_of(request).clinic
+    members = list(
+        Membership.objects.filter(clinic=clinic)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    ids = [m.user_id for m in members]
+    with_app = set(
+        TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True)
+    )
+    codes_left = dict(
+        StaticToken.objects.filter(device__user_id__in=ids, device__confirmed=True)
+        .values("device__user_id")
+        .annotate(n=Count("id"))
+        .values_list("device__user_id", "n")
+    )
+    rows = [
+        {
+            "membership": m,
+            "has_app": m.user_id in with_app,
+            "codes_left": codes_left.get(m.user_id, 0),
+            "can_reset": m.user_id != request.user.pk
+            and not (m.user.is_staff or m.user.is_superuser)
+            and (m.user_id in with_app or m.user_id in codes_left),
+        }
+        for m in members
+    ]
+    return render(request, "clinic/staff.html", {"rows": rows, "clinic": clinic, "nav": "staff"})
+
+
+@clinician_required(admin=True)
+@require_POST
+def staff_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+    clinic = scope_of(request).clinic
+    membership = (
+        Membership.objects.filter(clinic=clinic, user_id=user_id).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404("No such colleague.")
+    colleague = membership.user
+    try:
+        services.second_factor_reset(clinic=clinic, user=colleague, by=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        name = colleague.get_full_name() or colleague.email
+        messages.success(
+            request,
+            f"Two-factor sign-in reset for {name}: they set it up again at their next sign-in. "
+            f"They have been emailed.",
+        )
+    return redirect("dashboard:staff")

@@ -29,7 +29,10 @@ def render_invitation(notification: Notification) -> Message:
     context = {
         "patient": patient,
         "clinic": clinic,
-        "link": settings.SITE_URL + reverse("invitation-accept", args=[token]),
+        # The app reads the token from the fragment, which browsers never send to a server,
+        # and signs the patient in once the password is set. /invitations/<token>/ still
+        # works for links sent before the app existed.
+        "link": f"{settings.SITE_URL}{reverse('app:shell')}#invitation={token}",
         "expires_at": invitation.expires_at,
     }
     # In the patient's language, the expiry in their timezone.

@@ -211,12 +211,22 @@ def reply_seen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _message(
-    request: HttpRequest, heading: str, text: str, status: int = 200, patient: Patient | None = None
+    request: HttpRequest,
+    heading: str,
+    text: str,
+    status: int = 200,
+    patient: Patient | None = None,
+    app_link: bool = False,
 ) -> HttpResponse:
     return render(
         request,
         "patients/invitation_message.html",
-        {"heading": heading, "text": text, "clinic": patient.clinic if patient else None},
+        {
+            "heading": heading,
+            "text": text,
+            "clinic": patient.clinic if patient else None,
+            "app_link": reverse("app:shell") if app_link else "",
+        },
         status=status,
     )
 
@@ -255,6 +265,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     _("Your password is set"),
                     _("You can now log in to the app with your email address and this password."),
                     patient=patient,
+                    app_link=True,
                 )
         return render(
             request,

@@ -88,3 +88,15 @@ EPISODE_RED_FLAGS: dict[str, str] = {
     "fainting": "loss_of_consciousness",
     "chest_pain_or_breathlessness": "chest_pain_or_breathlessness",
 }
+
+# The same re-check as the patient reads it (the episode input's help texts).
+EPISODE_RED_FLAG_QUESTIONS: dict[str, str] = {
+    "bladder": "New trouble passing or holding urine",
+    "bowel": "New loss of bowel control or feeling",
+    "saddle_numbness": "Numbness between the legs, genitals or back passage",
+    "both_legs": "Symptoms in both legs",
+    "new_weakness": "New weakness in a leg",
+    "fever": "Fever, sweats or shivering",
+    "fainting": "Fainted or blacked out",
+    "chest_pain_or_breathlessness": "Chest pain or shortness of breath",
+}

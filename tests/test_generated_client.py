@@ -27,14 +27,17 @@ import attrs
 import httpx
 import pytest
 import schemathesis
+from django.core import mail
 from django.test import Client as DjangoClient
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.core.failures import FailureGroup
 
-from clinic.models import User
+from clinic import outbox
+from clinic.models import Notification, User
 from tests.factories import PASSWORD
 from tests.patients.test_episodes import episode
+from tests.patients.test_invitations import LINK
 from tests.programs.helpers import shipped
 from tests.triage.helpers import EMERGENCY, answers
 from triage.models import Intake
@@ -182,6 +185,7 @@ def as_patient(call: Driver, world, pk: dict[str, int]) -> None:
     call("intakes_retrieve", user, id=intake.id)
     # The first intake (the baseline) was two weeks ago: the 2-week progress check is due.
     Intake.objects.filter(pk=intake.id).update(created_at=timezone.now() - dt.timedelta(days=15))
+    call("reassessments_due_retrieve", user)
     call("reassessments_create", user, body={"pain_nrs": 3, "oswestry": {"walking": 1}},
          idempotency_key=str(uuid.uuid4()))  # fmt: skip
     call("reassessments_list", user)
@@ -196,6 +200,7 @@ def as_patient(call: Driver, world, pk: dict[str, int]) -> None:
     call("episodes_retrieve", user, id=flagged.id)
     call("episodes_partial_update", user, id=plain.id, body={"notes": "better by lunch"})
     call("episodes_summary_retrieve", user, days=7)
+    call("episodes_vocabulary_retrieve", user)
     doomed = call("episodes_create", user, body=episode())
     call("episodes_destroy", user, id=doomed.id)
     pk["episode"] = flagged.id
@@ -216,16 +221,15 @@ def as_patient(call: Driver, world, pk: dict[str, int]) -> None:
     call("me_export_fhir_retrieve", user)
 
 
-def as_clinic(call: Driver, world, pk: dict[str, int]) -> None:
+def as_clinic(call: Driver, world, pk: dict[str, int], capture) -> None:
     physio, patient = world.physio, str(world.patient.pk)
     call("me_retrieve", physio)
     created = call("clinic_patients_create", physio, body={"first_name": "Ana",
-        "last_name": "Ruiz", "date_of_birth": "1975-05-04", "email": "",
+        "last_name": "Ruiz", "date_of_birth": "1975-05-04", "email": "ana@example.net",
         "timezone": "Europe/Madrid"})  # fmt: skip
     call("clinic_patients_list", physio, search="Ruiz")
     call("clinic_patients_retrieve", physio, id=world.patient.pk)
     call("clinic_patients_partial_update", physio, id=created.id, body={"phone": "+34 600 000"})
-    call("clinic_patients_invitation_create", physio, id=world.patient.pk)
     call("clinic_patients_export_retrieve", physio, id=world.patient.pk)
     call("clinic_patients_export_fhir_retrieve", physio, id=world.patient.pk)
 
@@ -284,6 +288,16 @@ def as_clinic(call: Driver, world, pk: dict[str, int]) -> None:
                body={"template": template.id})  # fmt: skip
     assert new.id
 
+    # The invitation reaches the new patient by email; the link's token is what the app reads.
+    with capture():
+        call("clinic_patients_invitation_create", physio, id=created.id)
+    sent = Notification.objects.filter(kind="patient_invitation").latest("id")
+    assert outbox.deliver(sent.pk) == "sent"
+    token = LINK.search(mail.outbox[-1].body).group("token")
+    call("auth_invitation_create", None, body={"token": token})
+    call("auth_invitation_accept_create", None,
+         body={"token": token, "password": "a-long-new-passphrase-42"})  # fmt: skip
+
     call("clinic_patients_erase_create", world.admin, id=created.id, body={"confirm": True})
 
 
@@ -294,7 +308,9 @@ def as_anyone(call: Driver, world) -> None:
     call("auth_logout_create", None, body={"refresh": fresh.refresh})
 
 
-def test_a_client_generated_from_the_schema_reads_every_answer(generated, world, mailoutbox):
+def test_a_client_generated_from_the_schema_reads_every_answer(
+    generated, world, mailoutbox, django_capture_on_commit_callbacks
+):
     call = Driver(generated)
     # Already on record: a program, then an emergency screening (with its escalation).
     exercise = shipped("bird-dog")
@@ -307,7 +323,7 @@ def test_a_client_generated_from_the_schema_reads_every_answer(generated, world,
 
     as_patient(call, world, pk)
     call("me_access_log_list", world.patient_user)  # empty so far: staff have not looked
-    as_clinic(call, world, pk)
+    as_clinic(call, world, pk, django_capture_on_commit_callbacks)
     log = call("me_access_log_list", world.patient_user)
     assert log.count > 0
     as_anyone(call, world)

@@ -22,6 +22,7 @@ from tests.conftest import bearer
 from tests.patients.test_followups import links
 from tests.programs.helpers import SESSIONS, assign, shipped, spec
 from tests.triage.helpers import EMERGENCY, answers
+from triage import instruments
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("clinic", "patients", "triage", "programs")
@@ -103,7 +104,9 @@ def test_a_spanish_patients_api_errors_are_in_spanish_with_dates_on_their_calend
         assert api.post("/api/v1/intakes/", answers(), format="json", **key).status_code == 201
         reused = error(api.post("/api/v1/intakes/", answers(age=50), format="json", **key), 422)
         assert reused["message"] == "Esta Idempotency-Key ya se usó para otra petición."
-        assert reused["fields"] == {"Idempotency-Key": ["Use una clave nueva para una petición nueva."]}
+        assert reused["fields"] == {
+            "Idempotency-Key": ["Use una clave nueva para una petición nueva."]
+        }
         blank = error(
             api.post("/api/v1/intakes/", answers(), format="json", HTTP_IDEMPOTENCY_KEY=" "), 400
         )
@@ -142,6 +145,34 @@ def test_a_spanish_patients_api_errors_are_in_spanish_with_dates_on_their_calend
     refused = error(early_session, 400)
     assert refused["message"] == "Su programa todavía no había empezado."
     assert refused["fields"] == {"performed_at": ["Su programa empieza el 1 de diciembre de 2026."]}
+
+
+def test_the_intake_form_is_in_the_patients_language_but_the_instruments_stay_in_english(
+    world, patient_client
+):
+    english = patient_client.get("/api/v1/intake-form/").json()
+    assert english["language"] == "en"
+    world.patient.language = "es"
+    world.patient.save()
+    form = patient_client.get("/api/v1/intake-form/").json()
+    assert form["language"] == "es"
+    questions = {f["name"]: f["question"] for f in form["fields"]}
+    assert questions["age"] == "¿Qué edad tiene, en años cumplidos?"
+    assert questions["saddle_numbness"].startswith("¿Tiene adormecimiento u hormigueo")
+    # Every question is translated: none is left as the English one.
+    for ours, theirs in zip(english["fields"], form["fields"], strict=True):
+        assert ours["name"] == theirs["name"] and ours["question"] != theirs["question"]
+    # The validated instruments are shown in English, and the form says so, and why.
+    start_back, oswestry = form["start_back"], form["oswestry"]
+    assert start_back["language"] == oswestry["language"] == "en"
+    assert start_back["items"] == list(instruments.START_BACK_ITEMS)
+    assert start_back["preamble"] == english["start_back"]["preamble"]
+    assert start_back["copyright"] == "© Keele University 2007"
+    assert oswestry["sections"] == english["oswestry"]["sections"]
+    assert oswestry["sections"][0]["label"] == "Pain intensity"
+    assert start_back["language_note"].startswith("Se muestra en inglés: el cuestionario STarT")
+    assert "Oswestry" in oswestry["language_note"] and "inglés" in oswestry["language_note"]
+    assert "Shown in English" in english["oswestry"]["language_note"]
 
 
 def test_a_patient_without_a_choice_gets_the_clinics_language_and_the_api_follows_a_change(

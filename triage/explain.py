@@ -38,11 +38,15 @@ class AnswerLine:
     value: str
     rules: tuple[FiredLine, ...] = ()
 
+    @property
+    def red_flag(self) -> bool:
+        return any(r.urgency != "routine" for r in self.rules)
+
 
 @dataclass(frozen=True)
 class ScreeningDetail:
     fired: tuple[FiredLine, ...]
-    yes: tuple[AnswerLine, ...]  # red-flag answers (with their rules) first, then other yeses
+    yes: tuple[AnswerLine, ...]  # answers behind a non-routine rule first, then other yeses
     values: tuple[AnswerLine, ...]  # age, onset, days, pain...
     no: tuple[AnswerLine, ...]
     unanswered: tuple[str, ...]
@@ -66,9 +70,15 @@ def answers_behind(rule: Rule, answers: Answers) -> tuple[str, ...]:
         if isinstance(value, bool):
             if value:
                 behind.append(name)
-        elif value is not None and not rule.condition(dataclasses.replace(answers, **{name: None})):
+        elif value is not None and not rule.condition(_without(answers, name)):
             behind.append(name)
     return tuple(behind)
+
+
+def _without(answers: Answers, name: str) -> Answers:
+    """`answers` with `name` unanswered (None: an unknown age never meets a threshold)."""
+    blank: dict[str, Any] = {name: None}
+    return dataclasses.replace(answers, **blank)
 
 
 _POSITION = {spec.name: i for i, spec in enumerate(FIELDS)}
@@ -103,24 +113,28 @@ def explain(
         fired.append(line)
         for name in behind:
             by_field.setdefault(name, []).append(line)
-    flagged, other_yes, values, no, unanswered = [], [], [], [], []
+    flagged: list[AnswerLine] = []
+    other_yes: list[AnswerLine] = []
+    values: list[AnswerLine] = []
+    no: list[AnswerLine] = []
+    unanswered: list[str] = []
     for spec in FIELDS:
         value = answers.get(spec.name)
         if value is None:
             unanswered.append(LABELS.get(spec.name, spec.name))
             continue
-        line = AnswerLine(
+        answer = AnswerLine(
             field=spec.name,
             label=LABELS.get(spec.name, spec.name),
             value=_value_text(spec.name, value),
             rules=tuple(by_field.get(spec.name, ())),
         )
         if FIELDS_BY_NAME[spec.name].type != "bool":
-            values.append(line)
+            values.append(answer)
         elif value is True:
-            (flagged if line.rules else other_yes).append(line)
+            (flagged if answer.red_flag else other_yes).append(answer)
         else:
-            no.append(line)
+            no.append(answer)
     return ScreeningDetail(
         fired=tuple(fired),
         yes=tuple(flagged + other_yes),

@@ -85,19 +85,19 @@ def _yes_no(name: str, group: str, question: str) -> FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("age", "int", "How old are you, in whole years?", ABOUT_YOU, 0, 120),
-    FieldSpec("sex", "choice", "What is your sex?", ABOUT_YOU, choices=("male", "female")),
+    FieldSpec("age", "int", _("How old are you, in whole years?"), ABOUT_YOU, 0, 120),
+    FieldSpec("sex", "choice", _("What is your sex?"), ABOUT_YOU, choices=("male", "female")),
     FieldSpec(
         "onset",
         "choice",
-        "Did this episode of back pain start suddenly or gradually?",
+        _("Did this episode of back pain start suddenly or gradually?"),
         THIS_EPISODE,
         choices=("sudden", "gradual"),
     ),
     FieldSpec(
         "duration_days",
         "int",
-        "How many days ago did this episode of back pain start? (0 means today.)",
+        _("How many days ago did this episode of back pain start? (0 means today.)"),
         THIS_EPISODE,
         minimum=0,
         maximum=36500,  # a lifetime; larger numbers are typing errors
@@ -105,20 +105,26 @@ FIELDS: tuple[FieldSpec, ...] = (
     _yes_no(
         "trauma",
         THIS_EPISODE,
-        "Did you have any injury before the pain started, such as a fall, a knock "
-        "or straining while lifting?",
+        _(
+            "Did you have any injury before the pain started, such as a fall, a knock "
+            "or straining while lifting?"
+        ),
     ),
     _yes_no(
         "major_trauma",
         THIS_EPISODE,
-        "Was it a high-energy injury, such as a road collision, a fall from higher "
-        "than 1 metre or down more than 5 stairs, or being hit at speed?",
+        _(
+            "Was it a high-energy injury, such as a road collision, a fall from higher "
+            "than 1 metre or down more than 5 stairs, or being hit at speed?"
+        ),
     ),
     FieldSpec(
         "pain_nrs",
         "int",
-        "How bad is your pain now, or at its worst in the last 24 hours, from 0 "
-        "(no pain) to 10 (the worst pain you can imagine)?",
+        _(
+            "How bad is your pain now, or at its worst in the last 24 hours, from 0 "
+            "(no pain) to 10 (the worst pain you can imagine)?"
+        ),
         THIS_EPISODE,
         0,
         10,
@@ -126,155 +132,181 @@ FIELDS: tuple[FieldSpec, ...] = (
     _yes_no(
         "night_pain",
         THIS_EPISODE,
-        "Do you have constant pain at night that does not ease when you change "
-        "position, or pain that stops you sleeping?",
+        _(
+            "Do you have constant pain at night that does not ease when you change "
+            "position, or pain that stops you sleeping?"
+        ),
     ),
     _yes_no(
         "thoracic_pain",
         THIS_EPISODE,
-        "Do you have pain in your middle or upper back, between or below your shoulder blades?",
+        _("Do you have pain in your middle or upper back, between or below your shoulder blades?"),
     ),
     _yes_no(
         "fever",
         GENERAL_HEALTH,
-        "Have you felt feverish, or had sweats, chills or shaking attacks, or a "
-        "temperature of 38 °C or higher?",
+        _(
+            "Have you felt feverish, or had sweats, chills or shaking attacks, or a "
+            "temperature of 38 °C or higher?"
+        ),
     ),
     _yes_no(
         "unexplained_weight_loss",
         GENERAL_HEALTH,
-        "Have you lost weight that you cannot explain (you have not been dieting)?",
+        _("Have you lost weight that you cannot explain (you have not been dieting)?"),
     ),
     _yes_no(
         "history_of_cancer",
         GENERAL_HEALTH,
-        "Do you have cancer now, or have you ever had cancer? (Do not count "
-        "non-melanoma skin cancer.)",
+        _(
+            "Do you have cancer now, or have you ever had cancer? (Do not count "
+            "non-melanoma skin cancer.)"
+        ),
     ),
     _yes_no(
         "iv_drug_use",
         GENERAL_HEALTH,
-        "Do you inject drugs now, or have you done so recently?",
+        _("Do you inject drugs now, or have you done so recently?"),
     ),
     _yes_no(
         "immunosuppressed",
         GENERAL_HEALTH,
-        "Do you have HIV, or take medicines that weaken the immune system, such as "
-        "transplant medicines, chemotherapy, biologic medicines or other "
-        "immunosuppressants?",
+        _(
+            "Do you have HIV, or take medicines that weaken the immune system, such as "
+            "transplant medicines, chemotherapy, biologic medicines or other "
+            "immunosuppressants?"
+        ),
     ),
     _yes_no(
         "recent_infection_or_spinal_procedure",
         GENERAL_HEALTH,
-        "In the last 3 months, have you had a bacterial infection (including a "
-        "urine infection), or spinal surgery or a spinal injection?",
+        _(
+            "In the last 3 months, have you had a bacterial infection (including a "
+            "urine infection), or spinal surgery or a spinal injection?"
+        ),
     ),
     _yes_no(
         "steroid_use",
         GENERAL_HEALTH,
-        "Have you taken steroid tablets or other steroid medicines that act on the "
-        "whole body for 3 months or longer?",
+        _(
+            "Have you taken steroid tablets or other steroid medicines that act on the "
+            "whole body for 3 months or longer?"
+        ),
     ),
     _yes_no(
         "osteoporosis",
         GENERAL_HEALTH,
-        "Have you been told you have osteoporosis (thin bones), or have you broken "
-        "a bone after a minor fall or knock?",
+        _(
+            "Have you been told you have osteoporosis (thin bones), or have you broken "
+            "a bone after a minor fall or knock?"
+        ),
     ),
     _yes_no(
         "bladder_dysfunction",
         BLADDER_BOWEL_SENSATION,
-        "Do you have any new or worsening problem passing urine: difficulty "
-        "starting or stopping, a weak flow, less feeling when you pass urine, not "
-        "knowing when your bladder is full or empty, leaking or needing pads, or "
-        "being unable to pass urine?",
+        _(
+            "Do you have any new or worsening problem passing urine: difficulty "
+            "starting or stopping, a weak flow, less feeling when you pass urine, not "
+            "knowing when your bladder is full or empty, leaking or needing pads, or "
+            "being unable to pass urine?"
+        ),
     ),
     _yes_no(
         "bowel_dysfunction",
         BLADDER_BOWEL_SENSATION,
-        "Do you have any new problem with your bowels: being unable to stop a bowel "
-        "movement or leaking, or less feeling when you pass a motion or when your "
-        "back passage is full?",
+        _(
+            "Do you have any new problem with your bowels: being unable to stop a bowel "
+            "movement or leaking, or less feeling when you pass a motion or when your "
+            "back passage is full?"
+        ),
     ),
     _yes_no(
         "saddle_numbness",
         BLADDER_BOWEL_SENSATION,
-        "Do you have numbness or pins and needles between your inner thighs or "
-        "genitals, around your back passage or buttocks, or a different feeling "
-        "when you wipe after using the toilet?",
+        _(
+            "Do you have numbness or pins and needles between your inner thighs or "
+            "genitals, around your back passage or buttocks, or a different feeling "
+            "when you wipe after using the toilet?"
+        ),
     ),
     _yes_no(
         "sexual_dysfunction",
         BLADDER_BOWEL_SENSATION,
-        "Do you have any new trouble getting an erection or ejaculating, or loss of "
-        "feeling in your genitals during sex?",
+        _(
+            "Do you have any new trouble getting an erection or ejaculating, or loss of "
+            "feeling in your genitals during sex?"
+        ),
     ),
     _yes_no(
         "bilateral_leg_symptoms",
         LEGS,
-        "Do you have pain, numbness, pins and needles or weakness in both legs?",
+        _("Do you have pain, numbness, pins and needles or weakness in both legs?"),
     ),
     _yes_no(
         "radiating_leg_pain",
         LEGS,
-        "Does your pain spread down a leg to below the knee?",
+        _("Does your pain spread down a leg to below the knee?"),
     ),
     _yes_no(
         "leg_weakness",
         LEGS,
-        "Do you have weakness in a leg (for example, your foot drops or catches) "
-        "that is not getting worse?",
+        _(
+            "Do you have weakness in a leg (for example, your foot drops or catches) "
+            "that is not getting worse?"
+        ),
     ),
     _yes_no(
         "progressive_leg_weakness",
         LEGS,
-        "Do you have weakness in a leg that is getting worse over hours or days?",
+        _("Do you have weakness in a leg that is getting worse over hours or days?"),
     ),
     _yes_no(
         "difficulty_walking",
         LEGS,
-        "Do you have new difficulty standing or walking because of weakness, "
-        "numbness or unsteadiness? (Answer no if only pain slows you down.)",
+        _(
+            "Do you have new difficulty standing or walking because of weakness, "
+            "numbness or unsteadiness? (Answer no if only pain slows you down.)"
+        ),
     ),
     _yes_no(
         "loss_of_consciousness",
         HEART_AND_BREATHING,
-        "Have you fainted or blacked out since this back pain started?",
+        _("Have you fainted or blacked out since this back pain started?"),
     ),
     _yes_no(
         "pulsatile_abdominal_mass",
         HEART_AND_BREATHING,
-        "Have you noticed a pulsing feeling or a pulsing lump in your tummy?",
+        _("Have you noticed a pulsing feeling or a pulsing lump in your tummy?"),
     ),
     _yes_no(
         "abdominal_pain",
         HEART_AND_BREATHING,
-        "Do you have pain in your tummy or groin as well as your back?",
+        _("Do you have pain in your tummy or groin as well as your back?"),
     ),
     _yes_no(
         "rapid_heartbeat",
         HEART_AND_BREATHING,
-        "Is your heart racing or pounding?",
+        _("Is your heart racing or pounding?"),
     ),
     _yes_no(
         "low_blood_pressure",
         HEART_AND_BREATHING,
-        "Do you have low blood pressure (known or measured), or have you collapsed?",
+        _("Do you have low blood pressure (known or measured), or have you collapsed?"),
     ),
     _yes_no(
         "dizziness",
         HEART_AND_BREATHING,
-        "Do you feel light-headed or faint?",
+        _("Do you feel light-headed or faint?"),
     ),
     _yes_no(
         "chest_pain_or_breathlessness",
         HEART_AND_BREATHING,
-        "Do you have new chest pain, chest tightness or shortness of breath?",
+        _("Do you have new chest pain, chest tightness or shortness of breath?"),
     ),
     FieldSpec(
         "back_pain_onset_age",
         "int",
-        "How old were you when this back-pain problem first started?",
+        _("How old were you when this back-pain problem first started?"),
         INFLAMMATORY_FEATURES,
         0,
         120,
@@ -282,50 +314,56 @@ FIELDS: tuple[FieldSpec, ...] = (
     _yes_no(
         "night_waking_second_half",
         INFLAMMATORY_FEATURES,
-        "Do your back symptoms wake you in the second half of the night?",
+        _("Do your back symptoms wake you in the second half of the night?"),
     ),
     _yes_no(
         "buttock_pain",
         INFLAMMATORY_FEATURES,
-        "Do you have pain in your buttocks?",
+        _("Do you have pain in your buttocks?"),
     ),
     _yes_no(
         "improves_with_movement",
         INFLAMMATORY_FEATURES,
-        "Does your back feel better with movement or exercise?",
+        _("Does your back feel better with movement or exercise?"),
     ),
     _yes_no(
         "improves_with_nsaids_48h",
         INFLAMMATORY_FEATURES,
-        "Does your back get clearly better within 48 hours of taking an "
-        "anti-inflammatory painkiller (NSAID), such as ibuprofen or naproxen?",
+        _(
+            "Does your back get clearly better within 48 hours of taking an "
+            "anti-inflammatory painkiller (NSAID), such as ibuprofen or naproxen?"
+        ),
     ),
     _yes_no(
         "family_history_spa",
         INFLAMMATORY_FEATURES,
-        "Does a parent, brother, sister or child of yours have spondyloarthritis "
-        "(ankylosing spondylitis)?",
+        _(
+            "Does a parent, brother, sister or child of yours have spondyloarthritis "
+            "(ankylosing spondylitis)?"
+        ),
     ),
     _yes_no(
         "arthritis_history",
         INFLAMMATORY_FEATURES,
-        "Do you have, or have you had, arthritis in joints other than your spine?",
+        _("Do you have, or have you had, arthritis in joints other than your spine?"),
     ),
     _yes_no(
         "enthesitis_history",
         INFLAMMATORY_FEATURES,
-        "Do you have, or have you had, pain where a tendon joins a bone, for "
-        "example at the heel or the back of the ankle (enthesitis)?",
+        _(
+            "Do you have, or have you had, pain where a tendon joins a bone, for "
+            "example at the heel or the back of the ankle (enthesitis)?"
+        ),
     ),
     _yes_no(
         "psoriasis",
         INFLAMMATORY_FEATURES,
-        "Do you have, or have you had, psoriasis?",
+        _("Do you have, or have you had, psoriasis?"),
     ),
     _yes_no(
         "morning_stiffness_over_30min",
         INFLAMMATORY_FEATURES,
-        "Is your back stiff for more than 30 minutes after you get up in the morning?",
+        _("Is your back stiff for more than 30 minutes after you get up in the morning?"),
     ),
 )
 

@@ -212,3 +212,10 @@ class NoInputSerializer(StrictInputMixin, serializers.Serializer):
 def refuse_any_input(request: Any) -> None:
     """For a POST that takes no body: a malformed or non-empty one is a 400, like anywhere."""
     NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    """What a sign-in answers (a password login, an accepted invitation)."""
+
+    access = serializers.CharField(help_text="Short-lived: send as Authorization: Bearer")
+    refresh = serializers.CharField(help_text="Exchange at auth/token/refresh/; revoke at logout")

@@ -2,14 +2,13 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from .serializers import StrictInputMixin
+from .serializers import StrictInputMixin, TokenPairSerializer
 
 
 class TokenObtainSerializer(StrictInputMixin, jwt_serializers.TokenObtainPairSerializer):
@@ -22,11 +21,6 @@ class TokenRefreshSerializer(StrictInputMixin, jwt_serializers.TokenRefreshSeria
 
 class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistSerializer):
     pass
-
-
-class TokenPairSerializer(serializers.Serializer):
-    access = serializers.CharField(help_text="Short-lived: send as Authorization: Bearer")
-    refresh = serializers.CharField(help_text="Exchange at auth/token/refresh/; revoke at logout")
 
 
 @extend_schema(

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes
     "clinic",
     "patients",
     "triage",
@@ -203,6 +204,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "sync": env.str("THROTTLE_SYNC", default="120/hour"),
         "export": env.str("THROTTLE_EXPORT", default="30/hour"),
+        # Reading or accepting an invitation without a login: guessing tokens is pointless
+        # (256 bits), this only keeps a script from hammering the endpoint.
+        "invitation": env.str("THROTTLE_INVITATION", default="60/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

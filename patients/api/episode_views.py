@@ -29,6 +29,15 @@ from clinic.idempotency import PARAMETER, idempotent
 from .. import analytics, episodes
 from ..models import Episode, Patient
 from ..selectors import patients_for_clinician
+from ..vocabulary import (
+    EPISODE_RED_FLAG_QUESTIONS,
+    Function,
+    Region,
+    ReliefEffect,
+    ReliefMethod,
+    Side,
+    Trigger,
+)
 from .episode_serializers import (
     ClinicianEpisodeSerializer,
     ClinicSummarySerializer,
@@ -42,6 +51,38 @@ from .episode_serializers import (
     episode_deleted_body,
     episode_triage,
 )
+
+
+class VocabularyTermSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class EpisodeVocabularySerializer(serializers.Serializer):
+    triggers = VocabularyTermSerializer(many=True)
+    relief_methods = VocabularyTermSerializer(many=True)
+    relief_effects = VocabularyTermSerializer(many=True)
+    sides = VocabularyTermSerializer(many=True)
+    regions = VocabularyTermSerializer(many=True)
+    functions = VocabularyTermSerializer(many=True)
+    red_flags = VocabularyTermSerializer(many=True, help_text="The mini red-flag re-check")
+
+
+def _terms(choices: Any) -> list[dict[str, str]]:
+    return [{"code": str(code), "label": str(label)} for code, label in choices]
+
+
+def episode_vocabulary() -> dict[str, list[dict[str, str]]]:
+    return {
+        "triggers": _terms(Trigger.choices),
+        "relief_methods": _terms(ReliefMethod.choices),
+        "relief_effects": _terms(ReliefEffect.choices),
+        "sides": _terms(Side.choices),
+        "regions": _terms(Region.choices),
+        "functions": _terms(Function.choices),
+        "red_flags": _terms(EPISODE_RED_FLAG_QUESTIONS.items()),
+    }
+
 
 DAYS = OpenApiParameter(
     "days",
@@ -219,6 +260,14 @@ class EpisodeViewSet(
             "errors": {},
             "triage": episode_triage(recorded.episode),
         }
+
+    @extend_schema(
+        responses=EpisodeVocabularySerializer,
+        summary="The diary's words: trigger, relief and red-flag codes with their labels",
+    )
+    @action(detail=False, methods=["get"])
+    def vocabulary(self, request: Request) -> Response:
+        return Response(EpisodeVocabularySerializer(episode_vocabulary()).data)
 
     @extend_schema(
         parameters=[DAYS],

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import episode_views, views
+from . import episode_views, invitation_views, views
 
 router = SimpleRouter()
 router.register("clinic/patients", views.PatientViewSet, basename="clinic-patient")
@@ -13,6 +13,12 @@ router.register(
 )
 
 urlpatterns = [
+    path("auth/invitation/", invitation_views.InvitationView.as_view(), name="invitation"),
+    path(
+        "auth/invitation/accept/",
+        invitation_views.InvitationAcceptView.as_view(),
+        name="invitation-accept-api",
+    ),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/access-log/", views.AccessLogView.as_view(), name="me-access-log"),
     path("me/preferences/", views.PreferencesView.as_view(), name="me-preferences"),

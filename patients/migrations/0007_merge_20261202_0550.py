@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0006_followup_reply_history_and_worse_seen'),
-        ('patients', '0006_patient_language'),
+        ("patients", "0006_followup_reply_history_and_worse_seen"),
+        ("patients", "0006_patient_language"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -16,8 +16,12 @@ PRINT_SITE_URL = (
 
 def honcho_line(*make_args: str) -> list[str]:
     """The command `make run` starts web, worker and beat with (dry run: nothing runs)."""
-    out = subprocess.run(
-        ["make", "-n", "run", *make_args], cwd=ROOT, capture_output=True, text=True, check=True
+    out = subprocess.run(  # noqa: S603
+        ["make", "-n", "run", *make_args],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     line = next(line for line in out.splitlines() if "honcho" in line)
     return shlex.split(line)
@@ -34,7 +38,7 @@ def site_url_seen_by_processes(argv: list[str], tmp_path: Path) -> str:
     command += ["-f", str(procfile), "start"]
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "clinic.settings.local",
            "CLINIC_VAR_DIR": str(tmp_path), **env_assignments}  # fmt: skip
-    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
     found = [w for w in out.stdout.split() if w.startswith("SITE_URL=")]
     assert found, out.stdout + out.stderr
     return found[0].removeprefix("SITE_URL=")

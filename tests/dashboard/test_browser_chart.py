@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from patients.models import Patient
 from programs import catalogue
-from programs.services import ItemSpec, program_assign
+from programs.services import ItemSpec, program_assign, program_end, program_revise
 from tests.factories import PASSWORD
 from tests.triage.helpers import EMERGENCY
 from triage.models import Assessment, Escalation
 
+from .alert_walk import handle_cauda_equina_alert
 from .conftest import record_episode, record_intake
 from .test_browser import ARTIFACTS, browser, chromium  # noqa: F401 - fixtures
 
@@ -73,6 +74,19 @@ def chart_of(world) -> None:
         clinic=world.clinic, name="Short walks", purpose="Keep moving", steps=["Walk 5 minutes"],
         category="aerobic", direction="neutral", difficulty="easy", duration_minutes=5,
     )  # fmt: skip
+    stretch = catalogue.exercise_create(
+        clinic=world.clinic, name="Knee hugs", purpose="Ease stiffness", steps=["Hug a knee"],
+        category="stretching", direction="flexion", difficulty="easy", reps=5,
+    )  # fmt: skip
+    earlier = program_assign(patient=world.other_patient, by=world.admin,
+                             items=[ItemSpec(exercise=stretch)],
+                             start_date=timezone.localdate() - dt.timedelta(days=30))  # fmt: skip
+    program_revise(
+        program=earlier,
+        by=world.physio,
+        items=[ItemSpec(exercise=stretch, dosage={"reps": 8}), ItemSpec(exercise=walk)],
+    )
+    program_end(program=earlier, by=world.physio, reason="Pain settled; moving to walking.")
     program_assign(patient=world.other_patient, by=world.physio,
                    items=[ItemSpec(exercise=walk)],
                    start_date=timezone.localdate() - dt.timedelta(days=10))  # fmt: skip
@@ -90,6 +104,8 @@ def test_axe_finds_no_violation_on_the_clinicians_pages(live_server, browser, wo
         "screening-form": f"/triage/patients/{world.patient.pk}/intake/",
         "new-patient": "/patients/new/",
         "assign": f"/programs/patients/{world.other_patient.pk}/assign/",
+        "edit-patient": f"/patients/{world.patient.pk}/edit/",
+        "end-program": f"/programs/{world.other_patient.programs.get(status='active').pk}/end/",
     }
     found: dict[str, list[dict]] = {}
     for width, viewport in (("desktop", DESKTOP), ("tablet", TABLET)):
@@ -99,6 +115,8 @@ def test_axe_finds_no_violation_on_the_clinicians_pages(live_server, browser, wo
         log_in(page, live_server.url, world.physio.email)
         for name, path in pages.items():
             page.goto(f"{live_server.url}{path}")
+            if name == "patient-page-program":
+                page.locator("#program-history summary").click()
             snap(page, f"axe-{name}-{width}", capsys)
             if violations := axe_violations(page):
                 found[f"{name} ({width})"] = violations
@@ -126,8 +144,8 @@ def test_a_physiotherapist_registers_a_patient_and_handles_a_cauda_equina_alert(
     world,
     capsys,
 ):
-    """Acceptance 1 of issue 13, at tablet width. This part: registering the patient and
-    recording the screening. The alert's handling continues below (see the end)."""
+    """Acceptance 1 of issue 13, at tablet width: register a patient who phoned, record a
+    screening with a cauda equina answer, then handle the alert (tests/dashboard/alert_walk.py)."""
     assert not world.physio.memberships.filter(role="admin").exists()
     context = browser.new_context(viewport=TABLET, has_touch=True)
     page = context.new_page()
@@ -182,7 +200,15 @@ def test_a_physiotherapist_registers_a_patient_and_handles_a_cauda_equina_alert(
     assert escalation.assessment.intake.submitted_by == world.physio
     snap(page, "walk-05-patient-page-alert", capsys)
 
-    # dashb continues here: on this patient page (tablet, logged in as world.physio), check
-    # which answer raised the alert and the patient's words, acknowledge and resolve it with a
-    # note, then see who resolved it and the note on the patient page and in /triage/ history.
+    # The alert: which answers raised it and the patient's words, acknowledge and resolve it
+    # with a note, then who resolved it and the note on the patient page and in /triage/.
+    handle_cauda_equina_alert(
+        page,
+        live_server.url,
+        patient=patient,
+        escalation=escalation,
+        physio=world.physio,
+        words="Numb around the back passage since this morning; trouble passing urine.",
+        snap=lambda p, name: snap(p, name, capsys),
+    )
     context.close()

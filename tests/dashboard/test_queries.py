@@ -12,16 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.models import Notification
+from clinic.twofactor import recovery_codes_issue
 from patients.followups import ReplyTarget, reply_record
+from patients.models import FollowUpReply
 from patients.services import note_create
 from programs.models import ProgramTemplate
-from tests.factories import PatientFactory
+from tests.factories import MembershipFactory, PatientFactory, UserFactory
 from tests.programs.helpers import assign, log, spec
 from tests.triage.helpers import EMERGENCY, URGENT
 from triage.models import Escalation
 
 from .conftest import record_episode, record_intake, slipping
-from .helpers import verified_login
+from .helpers import device_for, verified_login
 
 SERIAL = itertools.count()
 
@@ -47,6 +49,19 @@ def grow(world, patient, n: int) -> None:
         at = timezone.now() - dt.timedelta(days=i * 3 + 1)
         log(patient, at, "glute-bridge", pain_before=3, pain_after=5)
     Escalation.objects.filter(patient=patient).update(status="open")
+    # Alert history: the oldest alert resolved by one colleague, acknowledged by another; and a
+    # "worse" reply seen (the panels name who, each from a joined row, not a query per row).
+    record_intake(patient, world.physio, **URGENT)  # so one alert stays open
+    oldest = Escalation.objects.filter(patient=patient).order_by("created_at", "id").first()
+    Escalation.objects.filter(pk=oldest.pk).update(
+        status="resolved", acknowledged_by=world.physio, acknowledged_at=timezone.now(),
+        resolved_by=world.admin, resolved_at=timezone.now(), resolution_note="Seen.",
+    )  # fmt: skip
+    first_reply = FollowUpReply.objects.filter(patient=patient).order_by("id").first()
+    if first_reply is not None:
+        FollowUpReply.objects.filter(pk=first_reply.pk).update(
+            worse_seen_at=timezone.now(), worse_seen_by=world.admin
+        )
 
 
 def count(client, url: str) -> int:
@@ -65,6 +80,7 @@ PAGES = {
     "intake form": lambda w: f"/triage/patients/{w.patient.pk}/intake/",
     "assign form": lambda w: f"/programs/patients/{w.other_patient.pk}/assign/",
     "settings": lambda w: "/clinic/settings/",
+    "staff": lambda w: "/clinic/staff/",
     "new patient": lambda w: "/patients/new/",
     "edit patient": lambda w: f"/patients/{w.patient.pk}/edit/",
     "end program": lambda w: f"/programs/{w.patient.programs.get(status='active').pk}/end/",
@@ -81,6 +97,9 @@ def test_page_query_count_is_constant(client, world, page, capsys):
     few = count(client, target)
     grow(world, world.patient, 6)
     for _ in range(8):
+        colleague = MembershipFactory(clinic=world.clinic, user=UserFactory()).user
+        device_for(colleague)
+        recovery_codes_issue(colleague)
         grow(world, PatientFactory(clinic=world.clinic, physiotherapist=world.physio), 3)
     ProgramTemplate.objects.create(clinic=world.clinic, name="Ours")
     many = count(client, target)

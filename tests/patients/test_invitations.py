@@ -13,7 +13,7 @@ from clinic.models import Notification, User
 from patients.models import PatientInvitation
 from tests.factories import PatientFactory
 
-LINK = re.compile(r"http://\S+/invitations/(?P<token>[\w-]+)/")
+LINK = re.compile(r"http://\S+/app/#invitation=(?P<token>[\w-]+)")
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from ..models import Assessment, Escalation, Intake, Reassessment
 from ..questionnaire import (
     FIELDS,
     FIELDS_BY_NAME,
-    GROUPS,
     REQUIRED_FIELDS,
     Reason,
     validate_answers,
@@ -440,6 +439,15 @@ class ReassessmentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
         return value
 
 
+class ReassessmentDueSerializer(serializers.Serializer):
+    due_weeks = serializers.IntegerField(
+        allow_null=True, help_text="The check a reassessment sent now answers; null if none"
+    )
+    next_weeks = serializers.IntegerField(allow_null=True, help_text="The next one not done")
+    next_opens_on = serializers.DateField(allow_null=True)
+    done_weeks = serializers.ListField(child=serializers.IntegerField())
+
+
 class ReassessmentSerializer(serializers.ModelSerializer):
     oswestry = OswestryAnswersSerializer(allow_null=True, read_only=True)
     oswestry_score = serializers.FloatField(allow_null=True)
@@ -452,49 +460,3 @@ class ReassessmentSerializer(serializers.ModelSerializer):
             "baseline", "created_at",
         )  # fmt: skip
         read_only_fields = fields
-
-
-# --- the intake form (questionnaire.form_definition) --------------------------------------
-
-
-class FormFieldSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    type = serializers.ChoiceField(choices=["bool", "int", "choice"])
-    question = serializers.CharField()
-    group = serializers.ChoiceField(choices=list(GROUPS))
-    required = serializers.BooleanField()  # type: ignore[assignment]
-    minimum = serializers.IntegerField(allow_null=True, help_text="For type int")
-    maximum = serializers.IntegerField(allow_null=True, help_text="For type int")
-    choices = serializers.ListField(
-        child=serializers.CharField(), help_text="For type choice; empty otherwise"
-    )
-
-
-class StartBackFormSerializer(serializers.Serializer):
-    preamble = serializers.CharField()
-    items = serializers.ListField(child=serializers.CharField(), help_text="Items 1-9, in order")
-    responses = serializers.ListField(
-        child=serializers.CharField(), help_text="The answers to items 1-8"
-    )
-    item9_responses = serializers.ListField(child=serializers.CharField())
-    copyright = serializers.CharField()
-
-
-class OswestrySectionSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=list(instruments.ODI_SECTIONS))
-    label = serializers.CharField()  # type: ignore[assignment]
-
-
-class OswestryFormSerializer(serializers.Serializer):
-    sections = OswestrySectionSerializer(many=True)
-    scores = serializers.ListField(child=serializers.IntegerField())
-
-
-class IntakeFormSerializer(serializers.Serializer):
-    """The intake questionnaire as the app renders it (Oswestry: section names only)."""
-
-    version = serializers.CharField()
-    groups = serializers.ListField(child=serializers.ChoiceField(choices=list(GROUPS)))
-    fields = FormFieldSerializer(many=True)  # type: ignore[assignment]
-    start_back = StartBackFormSerializer()
-    oswestry = OswestryFormSerializer()

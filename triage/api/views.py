@@ -21,15 +21,15 @@ from patients.selectors import patients_for_clinician
 
 from .. import selectors, services
 from ..models import Assessment, Escalation, Intake, Reassessment
-from ..questionnaire import form_definition
+from .intake_form import IntakeFormSerializer, intake_form
 from .serializers import (
     ClinicianAssessmentSerializer,
     ClinicianIntakeSerializer,
     EscalationSerializer,
-    IntakeFormSerializer,
     IntakeInputSerializer,
     IntakeSerializer,
     QueueItemSerializer,
+    ReassessmentDueSerializer,
     ReassessmentInputSerializer,
     ReassessmentSerializer,
     ResolveInputSerializer,
@@ -227,10 +227,11 @@ class TriageQueueView(AuditedViewSetMixin, generics.ListAPIView):
 
 @extend_schema(tags=["patient: intake"], responses=IntakeFormSerializer)
 class IntakeFormView(generics.GenericAPIView):
-    """The current intake questionnaire: every question, its type and whether it is required."""
+    """The current intake questionnaire: every question, its type and whether it is required,
+    in the caller's language; the validated instruments say when they are shown in English."""
 
     def get(self, request: Request) -> Response:
-        return Response(IntakeFormSerializer(form_definition()).data)
+        return Response(intake_form())
 
 
 @extend_schema(tags=["patient: intake"])
@@ -251,6 +252,16 @@ class ReassessmentViewSet(
             return Reassessment.objects.none()
         patient = self.request.user.patient  # type: ignore[union-attr]
         return Reassessment.objects.filter(patient=patient).select_related("patient")
+
+    @extend_schema(
+        responses=ReassessmentDueSerializer,
+        summary="Which progress check (2, 6 or 12 weeks) is open now, and when the next opens",
+    )
+    @action(detail=False, methods=["get"])
+    def due(self, request: Request) -> Response:
+        patient = request.user.patient  # type: ignore[union-attr]
+        record(request, action=Action.VIEW, patients=[patient], object_type="reassessment_due")
+        return Response(ReassessmentDueSerializer(selectors.reassessment_due(patient)).data)
 
     @extend_schema(
         request=ReassessmentInputSerializer,
