@@ -29,7 +29,7 @@ class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistS
     summary="Exchange email and password for an access and a refresh token",
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
-    serializer_class = TokenObtainSerializer  # type: ignore[assignment]
+    serializer_class = TokenObtainSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -54,12 +54,12 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     tags=["auth"], summary="Exchange a refresh token for a new pair (the old one is revoked)"
 )
 class TokenRefreshView(jwt_views.TokenRefreshView):
-    serializer_class = TokenRefreshSerializer  # type: ignore[assignment]
+    serializer_class = TokenRefreshSerializer
 
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")
 class LogoutView(jwt_views.TokenBlacklistView):
-    serializer_class = TokenBlacklistSerializer  # type: ignore[assignment]
+    serializer_class = TokenBlacklistSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # simplejwt answers "{}"; the schema promises no body, so there is none.

@@ -52,7 +52,7 @@ class IntakeFormFieldSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["bool", "int", "choice"])
     question = serializers.CharField(help_text="In the form's language")
     group = serializers.ChoiceField(choices=list(GROUPS))
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     minimum = serializers.IntegerField(allow_null=True)
     maximum = serializers.IntegerField(allow_null=True)
     choices = serializers.ListField(child=serializers.CharField())
@@ -72,7 +72,7 @@ class StartBackFormSerializer(serializers.Serializer):
 
 class OswestrySectionSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=list(instruments.ODI_SECTIONS))
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class OswestryFormSerializer(serializers.Serializer):
@@ -90,6 +90,6 @@ class IntakeFormSerializer(serializers.Serializer):
         help_text="The language of the questions (the patient's); the instruments say their own"
     )
     groups = serializers.ListField(child=serializers.ChoiceField(choices=list(GROUPS)))
-    fields = IntakeFormFieldSerializer(many=True)
+    fields = IntakeFormFieldSerializer(many=True)  # type: ignore[assignment]
     start_back = StartBackFormSerializer()
     oswestry = OswestryFormSerializer()
