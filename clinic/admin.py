@@ -153,7 +153,16 @@ class AdminOnlyScopedAdmin(ClinicScopedAdmin):
 @admin.register(Clinic)
 class ClinicAdmin(AdminOnlyScopedAdmin):
     clinic_lookup = "pk"
-    list_display = ("name", "email", "phone", "country", "language", "timezone")
+    list_display = (
+        "name",
+        "email",
+        "phone",
+        "country",
+        "language",
+        "timezone",
+        "require_two_factor",
+    )
+    list_filter = ("require_two_factor",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 

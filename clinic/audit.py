@@ -1,14 +1,22 @@
 """Recording access to patient data (clinic.models.PatientAccessEvent).
 
-API views mix in `AuditedViewSetMixin`; dashboard views and single endpoints call `record`.
+API views mix in `AuditedViewSetMixin`; dashboard views and single endpoints call `record`
+for reads and wrap writes in `recorded`.
+
+The log says what happened: a change is recorded in the same transaction as the change, once
+the service has accepted it, so a refused or failed action (a second acknowledgement answered
+409, an erasure without confirmation) is not in the log, and a change whose event cannot be
+written does not happen.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
@@ -72,9 +80,29 @@ def record(
     )
 
 
+@contextmanager
+def recorded(
+    request: HttpRequest,
+    *,
+    action: str,
+    patients: Iterable[Any],
+    object_type: str,
+    object_ids: Iterable[Any] | None = None,
+) -> Iterator[None]:
+    """Run a write and record it in one transaction; nothing is recorded if the block raises
+    (the service refused or failed)."""
+    with transaction.atomic():
+        yield
+        record(request, action=action, patients=patients, object_type=object_type,
+               object_ids=object_ids)  # fmt: skip
+
+
 def patient_of(obj: Model) -> Any:
     """The Patient an object belongs to (the object itself, or its `patient`)."""
     return obj if obj._meta.model_name == "patient" else obj.patient  # type: ignore[attr-defined]
+
+
+READS = (Action.VIEW, Action.LIST)
 
 
 class AuditedViewSetMixin:
@@ -83,6 +111,10 @@ class AuditedViewSetMixin:
     `audit_object_type` names the data; `audit_actions` maps extra @action names to actions.
     Querysets should select_related the patient (or be patients), so recording adds no query
     per row.
+
+    A write action runs in one transaction with its record: the object it fetched with
+    get_object() is recorded only when the action answered with a success (2xx), so a refused
+    action (403, 404, 409, 400) leaves no "done" event behind.
     """
 
     audit_object_type: str = ""
@@ -92,11 +124,27 @@ class AuditedViewSetMixin:
         name = getattr(self, "action", None) or ""
         return self.audit_actions.get(name) or VIEWSET_ACTIONS.get(name)
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The action is known before DRF's dispatch sets self.action: the router's map.
+        name = getattr(self, "action_map", {}).get((request.method or "").lower(), "")
+        action = self.audit_actions.get(name) or VIEWSET_ACTIONS.get(name)
+        self._audit_pending: list[tuple[str, Any]] = []
+        if action is None or action in READS:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            if 200 <= response.status_code < 300:
+                for done, obj in self._audit_pending:
+                    self.audit(done, [obj])
+            return response
+
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]
         action = self._audit_action()
-        if action is not None and action != Action.LIST:
+        if action == Action.VIEW:
             self.audit(action, [obj])
+        elif action is not None and action != Action.LIST:
+            self._audit_pending.append((action, obj))  # recorded once the action succeeded
         return obj
 
     def audit_scope_patient(self) -> Any:

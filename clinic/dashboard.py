@@ -19,12 +19,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, html_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
-from django_otp import devices_for_user
 
+from . import second_factor
 from .models import Clinic, Membership, User
+from .second_factor import has_confirmed_device as has_confirmed_device  # twofactor.py
 
 CLINIC_SESSION_KEY = "dashboard_clinic_id"
 
@@ -52,17 +54,10 @@ class Scope:
 
 
 def second_factor_required(user: User, memberships: Iterable[Membership]) -> bool:
-    """Clinic admins and staff (admin-site users) must verify a TOTP code; physiotherapists may
-    enrol, and once they have a device it is asked for too (otherwise it protects nothing)."""
-    if user.is_staff or user.is_superuser:
-        return True
-    if any(m.role == Membership.Role.ADMIN for m in memberships):
-        return True
-    return has_confirmed_device(user)
-
-
-def has_confirmed_device(user: User) -> bool:
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """Clinic admins, staff and every member of a clinic that requires it must verify a TOTP
+    code; other physiotherapists may enrol, and once they have a device it is asked for too.
+    The same rule guards the API (clinic.second_factor)."""
+    return second_factor.must_use(user, memberships)
 
 
 def is_verified(request: HttpRequest) -> bool:
@@ -109,7 +104,9 @@ def clinician_required(view: View | None = None, *, admin: bool = False) -> Any:
             request.scope = Scope(user, membership, memberships)  # type: ignore[attr-defined]
             if admin and membership.role != Membership.Role.ADMIN:
                 raise PermissionDenied
-            return func(request, *args, **kwargs)
+            # The dashboard shows times on the current clinic's clock.
+            with timezone.override(membership.clinic.timezone):
+                return func(request, *args, **kwargs)
 
         return wrapper
 

@@ -56,6 +56,13 @@ class ClinicSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Physiotherapists who also receive escalation alerts",
     )
+    require_two_factor = forms.BooleanField(
+        required=False,
+        label="Every member signs in with an authenticator app",
+        help_text="Clinic admins always do. When ticked, physiotherapists without an "
+        "authenticator app are asked to set one up at their next page, and the API refuses "
+        "them until they log in with its code.",
+    )
     followup_kinds = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -88,6 +95,7 @@ class ClinicSettingsForm(forms.Form):
             language=clinic.language,
             emergency_realert_minutes=clinic.emergency_realert_minutes,
             urgent_realert_minutes=clinic.urgent_realert_minutes,
+            require_two_factor=clinic.require_two_factor,
             escalation_contacts=[m.pk for m in self.members if m.escalation_contact],
             followup_kinds=[k for k in followup_kinds if k not in clinic.disabled_followup_kinds],
         )

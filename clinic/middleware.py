@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
 
 from clinic.api.errors import error_body
@@ -66,4 +66,31 @@ class LanguageMiddleware:
                 response.headers.setdefault("Content-Language", translation.get_language())
         finally:
             translation.deactivate()
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages and answers hold patient data: no browser or proxy may keep a copy.
+
+    Every API answer (exports included), every admin page and every page for a signed-in user
+    is `no-store`, whatever the view said. Other pages (the login page, the links in patients'
+    emails) are `no-store` too unless their view chose a cache policy itself. Static files are
+    served before this runs (WhiteNoise) and keep their long cache.
+    """
+
+    ALWAYS = ("/api/", "/admin/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if (
+            signed_in
+            or request.path.startswith(self.ALWAYS)
+            or not response.has_header("Cache-Control")
+        ):
+            add_never_cache_headers(response)
         return response

@@ -93,6 +93,11 @@ class Clinic(models.Model):
     urgent_realert_minutes = models.PositiveIntegerField(default=120)
     # Follow-up kinds (patients.followups.KINDS) this clinic does not send at all.
     disabled_followup_kinds = models.JSONField(default=list, blank=True)
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Every staff member of this clinic must sign in with an authenticator app "
+        "code, on the dashboard and the API (clinic admins always must).",
+    )
     created_at = models.DateTimeField(default=now, editable=False)
 
     class Meta:

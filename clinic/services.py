@@ -74,10 +74,12 @@ def clinic_settings_update(
     language: str | None = None,
     emergency_number_override: str | None = None,
     urgent_service_override: str | None = None,
+    require_two_factor: bool | None = None,
 ) -> Clinic:
-    """The clinic's alerting and follow-up settings; `escalation_contacts` are the non-admin
-    members who also get escalation alerts (admins always do). Country, language and the
-    overrides of the safety numbers change only when given."""
+    """The clinic's alerting, follow-up and sign-in settings; `escalation_contacts` are the
+    non-admin members who also get escalation alerts (admins always do). Country, language,
+    the overrides of the safety numbers and the two-factor requirement change only when
+    given."""
     place = {
         "country": country,
         "language": language,
@@ -90,6 +92,8 @@ def clinic_settings_update(
     clinic.emergency_realert_minutes = emergency_realert_minutes
     clinic.urgent_realert_minutes = urgent_realert_minutes
     clinic.disabled_followup_kinds = sorted(disabled_followup_kinds)
+    if require_two_factor is not None:
+        clinic.require_two_factor = require_two_factor
     clinic.full_clean()
     clinic.save(
         update_fields=[
@@ -97,6 +101,7 @@ def clinic_settings_update(
             "urgent_realert_minutes",
             "disabled_followup_kinds",
             *given,
+            *(["require_two_factor"] if require_two_factor is not None else []),
         ]
     )
     chosen = {m.pk for m in escalation_contacts if m.clinic_id == clinic.pk}

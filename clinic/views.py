@@ -108,6 +108,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             language=data["language"],
             emergency_number_override=data["emergency_number_override"],
             urgent_service_override=data["urgent_service_override"],
+            require_two_factor=data["require_two_factor"],
         )
         messages.success(request, "Clinic settings saved.")
         return redirect("dashboard:clinic-settings")

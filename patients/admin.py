@@ -38,6 +38,7 @@ class PatientAdminForm(forms.ModelForm):
             "email",
             "phone",
             "timezone",
+            "language",
             "email_opt_in",
             "muted_kinds",
             "quiet_hours_start",

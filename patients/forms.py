@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -90,6 +91,11 @@ class PatientForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     timezone = forms.TypedChoiceField(label="Time zone", choices=(), coerce=str)
+    language = forms.ChoiceField(
+        label="Language",
+        required=False,
+        help_text="Of the emails, pages and app the patient gets.",
+    )
     physiotherapist = PhysiotherapistChoiceField(
         label="Physiotherapist",
         queryset=User.objects.none(),
@@ -100,9 +106,15 @@ class PatientForm(forms.Form):
         label="This is a different person: register them anyway", required=False
     )
 
-    def __init__(self, *args: Any, physiotherapists: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, physiotherapists: QuerySet[User], clinic_language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["physiotherapist"].queryset = physiotherapists  # type: ignore[attr-defined]
+        # Blank follows the clinic's language, and keeps following it if the clinic changes.
+        names = dict(settings.LANGUAGES)
+        clinic_default = f"The clinic's language ({names.get(clinic_language, clinic_language)})"
+        self.fields["language"].choices = [("", clinic_default), *settings.LANGUAGES]  # type: ignore[attr-defined]
         zones = sorted(available_timezones() - {"localtime"})
         self.fields["timezone"].choices = [(z, z.replace("_", " ")) for z in zones]  # type: ignore[attr-defined]
 
@@ -125,5 +137,6 @@ PATIENT_FORM_FIELDS = (
     "email",
     "phone",
     "timezone",
+    "language",
     "physiotherapist",
 )

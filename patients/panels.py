@@ -158,6 +158,7 @@ def episodes(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
         "triggers_chart": triggers,
         "relief_chart": relief,
         "recent": recent,
+        "patient": patient,
         "days": EPISODE_CHART_DAYS,
     }
 

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -87,6 +87,7 @@ def _patient_form(request: HttpRequest, patient: Patient | None) -> HttpResponse
         request.POST if request.method == "POST" else None,
         initial=initial,
         physiotherapists=clinic_physiotherapists(clinic),
+        clinic_language=clinic.language,
     )
     duplicates: list[Patient] = []
     if request.method == "POST" and form.is_valid():
@@ -180,10 +181,10 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     patient = dashboard.load_patient(request, pk)
-    audit.record(request, action=audit.Action.CREATE, patients=[patient],
-                 object_type="invitation")  # fmt: skip
     try:
-        services.invitation_send(patient=patient, sent_by=request.user)  # type: ignore[arg-type]
+        with audit.recorded(request, action=audit.Action.CREATE, patients=[patient],
+                            object_type="invitation"):  # fmt: skip
+            services.invitation_send(patient=patient, sent_by=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, f"Invitation not sent: {exc.message}")
     else:
@@ -203,9 +204,9 @@ def reply_seen(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if reply is None:
         raise Http404("No such reply.")
-    audit.record(request, action=audit.Action.UPDATE, patients=[reply.patient],
-                 object_type="followup_reply", object_ids=[reply.pk])  # fmt: skip
-    followups.reply_mark_seen(reply=reply, user=request.user)
+    with audit.recorded(request, action=audit.Action.UPDATE, patients=[reply.patient],
+                        object_type="followup_reply", object_ids=[reply.pk]):  # fmt: skip
+        followups.reply_mark_seen(reply=reply, user=request.user)
     messages.success(request, f"The “worse” reply from {reply.patient.full_name} is marked seen.")
     return redirect(safe_next(request, reverse("dashboard:patient", args=[reply.patient_id])))
 
@@ -250,7 +251,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             status=410,
         )
     patient = invitation.patient
-    with translation.override(patient.language_code):
+    # Dates on the page are on the patient's clock, in the patient's words.
+    with translation.override(patient.language_code), timezone.override(patient.timezone):
         form = SetPasswordForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -270,7 +272,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "patients/invitation_accept.html",
-            {"form": form, "patient": patient, "clinic": patient.clinic},
+            {
+                "form": form,
+                "patient": patient,
+                "clinic": patient.clinic,
+                "expires_at": invitation.expires_at,
+            },
         )
 
 
@@ -301,14 +308,16 @@ def followup_reply(request: HttpRequest, token: str, answer: str) -> HttpRespons
         "clinic": patient.clinic,
         "answer": answer,
         "answers": FollowUpReply.Answer,
+        "sent_at": target.notification.sent_at or target.notification.due_at,
     }
     if request.method == "POST":
         chosen = request.POST.get("answer", answer)
         if chosen not in FollowUpReply.Answer.values:
             return _link_problem(request)
-        followups.reply_record(target=target, answer=chosen)
+        reply = followups.reply_record(target=target, answer=chosen)
         context["answer"], context["recorded"] = chosen, True
-    with translation.override(patient.language_code):
+        context["recorded_at"] = reply.updated_at
+    with translation.override(patient.language_code), timezone.override(patient.timezone):
         return render(request, "patients/followups/reply.html", context)
 
 

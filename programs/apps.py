@@ -6,8 +6,9 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         from patients import export as patient_export
+        from patients import outcomes
 
-        from . import export, notifications, panels
+        from . import export, notifications, panels, selectors
 
         panels.register()
         notifications.register()
@@ -17,3 +18,4 @@ class ProgramsConfig(AppConfig):
         patient_export.register(
             "exercise_sessions", export.sessions, records=SessionRecordSerializer
         )
+        outcomes.register_adherence(selectors.adherence_until)

@@ -343,14 +343,14 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_patient_page(patient))
     form = EndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        audit.record(request, action=audit.Action.UPDATE, patients=[patient],
-                     object_type="program", object_ids=[program.pk])  # fmt: skip
         try:
-            services.program_end(
-                program=program,
-                by=request.user,  # type: ignore[arg-type]
-                reason=form.cleaned_data["reason"],
-            )
+            with audit.recorded(request, action=audit.Action.UPDATE, patients=[patient],
+                                object_type="program", object_ids=[program.pk]):  # fmt: skip
+                services.program_end(
+                    program=program,
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

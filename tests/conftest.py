@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from clinic import second_factor
+from clinic.api.tokens import issue
 from clinic.models import Clinic, Membership, User
 from patients.models import Patient
 
@@ -39,9 +41,20 @@ class World:
     foreign_patient: Patient
 
 
+def access_token(user: User) -> str:
+    """An access token as a completed login gives it: for a user who must use a second factor,
+    one verified with their authenticator app (the checks themselves are tested in
+    tests/clinic/test_two_factor_api.py)."""
+    device = None
+    if second_factor.must_use_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return str(issue(user, device).access_token)
+
+
 def bearer(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token(user)}")
     return client
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import uuid
+from html import unescape
 from pathlib import Path
 
 import polib
@@ -19,6 +21,8 @@ from django.test import Client
 from clinic import outbox
 from clinic.models import Notification
 from tests.conftest import bearer
+from tests.dashboard.conftest import record_episode, record_intake
+from tests.factories import PatientFactory
 from tests.patients.test_followups import links
 from tests.programs.helpers import SESSIONS, assign, shipped, spec
 from tests.triage.helpers import EMERGENCY, answers
@@ -243,3 +247,93 @@ def test_makemessages_finds_no_message_the_committed_catalogues_lack(tmp_path, s
         committed = {e.msgid for e in _catalogue(ROOT / app / path) if not e.obsolete}
         assert fresh - committed == set(), f"{app}: new, untranslated messages"
         assert committed - fresh == set(), f"{app}: messages no longer in the code"
+
+
+# --- formats: the patient's words and clock; the clinician's clock with the patient's ---------
+
+
+@pytest.fixture
+def physio_page(client, world):
+    client.force_login(world.physio)
+    return client
+
+
+def test_a_spanish_patient_in_new_york_reads_dates_in_spanish_on_their_own_clock(world):
+    world.patient.language = "es"
+    world.patient.timezone = "America/New_York"  # UTC-5 in November
+    world.patient.save()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        intake = bearer(world.patient_user).post("/api/v1/intakes/", answers(), format="json")
+        assert intake.status_code == 201
+    [checkin] = Notification.objects.filter(kind="intake_checkin")
+    with time_machine.travel(dt.datetime(2026, 11, 22, 15, 0, tzinfo=dt.UTC), tick=False):
+        assert outbox.deliver(checkin.pk) == "sent"
+    reply = links(mail.outbox[-1])["reply-same"]
+    browser = Client()
+    asked = browser.get(reply).content.decode()
+    assert "Sobre nuestro correo del 22 de noviembre de 2026 a las 10:00." in asked
+    with time_machine.travel(dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC), tick=False):
+        done = browser.post(reply, {"answer": "same"}).content.decode()
+    # 02:30 in London is still the evening before in New York.
+    assert "Su respuesta quedó registrada el 22 de noviembre de 2026 a las 21:30." in done
+
+
+def test_a_spanish_patients_invitation_email_and_page_give_the_expiry_on_their_clock(
+    world, settings
+):
+    settings.INVITATION_TTL = dt.timedelta(days=7)
+    newcomer = PatientFactory(clinic=world.clinic, email="nuevo@example.net", language="es",
+                              timezone="America/Mexico_City")  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        sent = bearer(world.physio).post(f"/api/v1/clinic/patients/{newcomer.pk}/invitation/")
+        assert sent.status_code == 202
+        invitation = Notification.objects.get(kind="patient_invitation")
+        assert outbox.deliver(invitation.pk) == "sent"
+    email = mail.outbox[-1]
+    expiry = "27 de noviembre de 2026 a las 09:00"  # 15:00 UTC is 09:00 in Mexico City
+    assert expiry in email.body and expiry in email.alternatives[0][0]
+    token = re.search(r"#invitation=([\w-]+)", email.body).group(1)
+    with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC), tick=False):
+        page = Client().get(f"/invitations/{token}/").content.decode()
+    assert f"Este enlace funciona una sola vez, hasta el {expiry}." in page
+
+
+def test_the_clinician_sees_the_clinics_time_with_the_patients_time_beside_it(world, physio_page):
+    world.patient.timezone = "America/New_York"
+    world.patient.save()
+    moment = dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC)  # 14:05 in London, 09:05 in NY
+    with time_machine.travel(moment, tick=False):
+        record_intake(world.patient, world.physio)
+        record_episode(world.patient, days_ago=0, peak=6)
+    with time_machine.travel(moment + dt.timedelta(hours=1), tick=False):
+        page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
+    both = "20 Nov 2026, 14:05 (patient's time 09:05, New York)"
+    assert f"Screening of {both}" in page
+    assert f"<td>{both}</td>" in page  # the episode
+    # A patient on the clinic's clock gets the clinic's time alone.
+    world.patient.timezone = "Europe/London"
+    world.patient.save()
+    page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
+    assert "Screening of 20 Nov 2026, 14:05</h3>" in page and "patient's time" not in page
+
+
+def test_a_clinic_in_sydney_sees_its_own_clock_and_a_patient_in_perth_theirs(world, physio_page):
+    world.clinic.timezone = "Australia/Sydney"  # UTC+11 in November
+    world.clinic.save()
+    world.patient.timezone = "Australia/Perth"  # UTC+8
+    world.patient.save()
+    moment = dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC)  # 01:05 on the 21st in Sydney
+    with time_machine.travel(moment, tick=False):
+        record_intake(world.patient, world.physio)
+    page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
+    assert "Screening of 21 Nov 2026, 01:05 (patient's time 20 Nov, 22:05, Perth)" in page
+
+
+def test_a_clinics_alert_email_gives_the_time_on_the_clinics_clock(world):
+    world.clinic.timezone = "Australia/Sydney"  # UTC+11 in November
+    world.clinic.save()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC), tick=False):
+        record_intake(world.patient, world.patient_user, **EMERGENCY)
+        [alert] = Notification.objects.filter(kind="escalation_alert", recipient="physio@a.example")
+        assert outbox.deliver(alert.pk) == "sent"
+    assert "graded EMERGENCY at 21 Nov 2026, 01:05 AEDT." in mail.outbox[-1].body

@@ -511,7 +511,9 @@ def validate_values(data: Mapping[str, Any]) -> dict[str, str]:
 
 def validate_answers(data: Mapping[str, Any]) -> dict[str, str]:
     """Field -> reason for every missing required field and every invalid value; {} if fine."""
-    problems = {name: REQUIRED for name in REQUIRED_FIELDS if data.get(name) is None}
+    problems: dict[str, str] = {
+        name: REQUIRED for name in REQUIRED_FIELDS if data.get(name) is None
+    }
     problems.update(validate_values(data))
     return problems
 

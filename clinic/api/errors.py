@@ -22,7 +22,10 @@ def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        domain = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            domain["WWW-Authenticate"] = 'Bearer realm="api"'
+        return domain
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

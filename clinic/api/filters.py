@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.db import models
 from django_filters import rest_framework as df
+from drf_spectacular.utils import extend_schema_field
 
 
 class StrictBooleanField(forms.Field):
@@ -34,3 +36,20 @@ class StrictFilterSet(df.FilterSet):
         **df.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+
+class StrictIdField(forms.Field):
+    def to_python(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+            return int(value)
+        raise forms.ValidationError("Expected a whole-number id.", code="invalid")
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 10**18 - 1})
+class IdFilter(df.Filter):
+    """An id to filter by. The queryset is already the caller's, so an id of another clinic's
+    object finds nothing, exactly like an id that does not exist: nothing is confirmed."""
+
+    field_class = StrictIdField

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 from .serializers import StrictInputMixin
 
@@ -77,6 +79,22 @@ def add_error_responses(
 class StrictAutoSchema(AutoSchema):
     """The schema says what StrictInputMixin enforces: an input serializer's body takes no
     other keys (additionalProperties: false)."""
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        # DRF drops allow_blank from a read-only model field, so a blank stored value (a
+        # patient's language "follow the clinic", a template without a pathway) would be
+        # answered outside the enum: the schema lists "" wherever the model allows it.
+        if isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank:
+            model = getattr(getattr(field.parent, "Meta", None), "model", None)
+            try:
+                blank = model is not None and model._meta.get_field(field.source).blank
+            except (FieldDoesNotExist, AttributeError, TypeError):
+                blank = False
+            if blank:
+                field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def _map_serializer(
         self, serializer: Any, direction: Any, bypass_extensions: bool = False

@@ -173,7 +173,11 @@ RejectUnknownFieldsMixin = StrictInputMixin
 
 
 @extend_schema_field(
-    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "21:00:00"}
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "21:00:00",
+    }
 )
 class TimeOfDayField(serializers.TimeField):
     """A wall-clock time (HH:MM[:SS]) in the patient's timezone; it carries no UTC offset,

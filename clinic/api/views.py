@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -8,15 +7,8 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from . import tokens
 from .serializers import StrictInputMixin, TokenPairSerializer
-
-
-class TokenObtainSerializer(StrictInputMixin, jwt_serializers.TokenObtainPairSerializer):
-    pass
-
-
-class TokenRefreshSerializer(StrictInputMixin, jwt_serializers.TokenRefreshSerializer):
-    pass
 
 
 class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistSerializer):
@@ -25,11 +17,19 @@ class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistS
 
 @extend_schema(
     tags=["auth"],
+    summary="Exchange email and password (and a two-factor code) for an access and a refresh token",
+    description="Clinic admins, staff of a clinic that requires two-factor sign-in and anyone "
+    "who enrolled an authenticator app must also send `otp`, the app's current code: without "
+    "it the answer is 401 `otp_required`, with a wrong one 401 `otp_invalid` (a failed login "
+    "towards the lockout), while the app waits out its back-off after wrong codes 429 "
+    "`otp_throttled`, and 403 `two_factor_setup_required` for an account that must use an "
+    "authenticator app but has none yet (set it up on the dashboard). The tokens carry "
+    "`otp_verified`; clinic endpoints refuse (403 `two_factor_required`) a token without it "
+    "for a user who must use the second factor.",
     responses=TokenPairSerializer,
-    summary="Exchange email and password for an access and a refresh token",
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
-    serializer_class = TokenObtainSerializer
+    serializer_class = tokens.TokenObtainSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -46,15 +46,19 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
             raise InvalidToken(exc.args[0]) from exc
         # A token login is a login: last_login is updated and the lockout count is reset.
         user = serializer.user  # type: ignore[attr-defined]
-        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        tokens.send_logged_in(request._request, user)
         return Response(serializer.validated_data)
 
 
 @extend_schema(
-    tags=["auth"], summary="Exchange a refresh token for a new pair (the old one is revoked)"
+    tags=["auth"],
+    summary="Exchange a refresh token for a new pair (the old one is revoked)",
+    description="The new pair keeps the claims of the login (`otp_verified`). 401 "
+    "`otp_required` when the account must now use a second factor the login did not pass, or "
+    "the authenticator app it passed was removed: log in again.",
 )
 class TokenRefreshView(jwt_views.TokenRefreshView):
-    serializer_class = TokenRefreshSerializer
+    serializer_class = tokens.TokenRefreshSerializer
 
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")

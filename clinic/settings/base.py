@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -70,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clinic.audit.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long cache and go out without these.
+    "clinic.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Patients' language on the API and their pages (a refused body included); the house
     # language on the dashboard.
     "clinic.middleware.LanguageMiddleware",
@@ -86,6 +90,26 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts
+# from this site only (no inline script or style anywhere, the API docs included), no plugins,
+# no framing, forms post back here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"

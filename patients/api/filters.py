@@ -1,29 +1,13 @@
-from typing import Any
-
-import django_filters
-from django.db.models import QuerySet
-from django.http import HttpRequest
-
-from clinic.api.filters import StrictFilterSet
-from clinic.selectors import clinics_for
+from clinic.api.filters import IdFilter, StrictFilterSet
 
 from ..models import Patient
-from ..selectors import colleagues_of
-
-
-def _clinics(request: HttpRequest) -> QuerySet[Any]:
-    return clinics_for(request.user)  # type: ignore[arg-type]
-
-
-def _colleagues(request: HttpRequest) -> QuerySet[Any]:
-    return colleagues_of(request.user)  # type: ignore[arg-type]
 
 
 class PatientFilter(StrictFilterSet):
-    # Choices are the caller's own clinics and colleagues: an id from another clinic is as
-    # invalid as one that does not exist, so the filters confirm nothing about other clinics.
-    clinic = django_filters.ModelChoiceFilter(queryset=_clinics)
-    physiotherapist = django_filters.ModelChoiceFilter(queryset=_colleagues)
+    # The list is already the caller's patients: an id from another clinic finds nothing,
+    # exactly like one that does not exist, so the filters confirm nothing about other clinics.
+    clinic = IdFilter(field_name="clinic_id")
+    physiotherapist = IdFilter(field_name="physiotherapist_id")
 
     class Meta:
         model = Patient

@@ -268,12 +268,15 @@ class PreferencesView(generics.RetrieveUpdateAPIView):
 
     def get_object(self) -> Patient:
         patient = self.request.user.patient  # type: ignore[union-attr]
-        action = Action.VIEW if self.request.method == "GET" else Action.UPDATE
-        record(self.request, action=action, patients=[patient], object_type="preferences")
+        if self.request.method == "GET":
+            record(self.request, action=Action.VIEW, patients=[patient], object_type="preferences")
         return patient
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         if "muted_kinds" in data:
             data["muted_kinds"] = sorted(set(data["muted_kinds"]))
-        services.patient_update(patient=cast(Patient, serializer.instance), **data)
+        patient = cast(Patient, serializer.instance)
+        services.patient_update(patient=patient, **data)
+        # Logged once done: a refused change is not in the patient's access log as a change.
+        record(self.request, action=Action.UPDATE, patients=[patient], object_type="preferences")

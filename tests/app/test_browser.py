@@ -107,6 +107,26 @@ def test_a_new_patient_walks_through_the_app(world, phone):
     device.route("#/diary", "My spasm diary")
     page.locator(".entry-link", has_text="Intensity 7/10").wait_for()
     device.shot("08-diary")
+    # Edit it (the intensity was lower than first tapped), then record and delete another.
+    page.locator(".entry-link", has_text="Intensity 7/10").click()
+    device.title("Edit episode")
+    device.shot("08-episode-edit")
+    page.locator("input[name='peak_intensity'][value='5'] + label").click()
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url("**/app/#/diary")
+    page.locator(".entry-link", has_text="Intensity 5/10").wait_for()
+    episode.refresh_from_db()
+    assert episode.peak_intensity == 5
+    record_episode(device, intensity=2)
+    eventually(lambda: Episode.objects.filter(patient=newcomer).count() == 2, device=device)
+    page.locator(".entry-link", has_text="Intensity 2/10").wait_for()
+    page.locator(".entry-link", has_text="Intensity 2/10").click()
+    device.title("Edit episode")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete this episode").click()
+    page.wait_for_url("**/app/#/diary")
+    extra = Episode.objects.get(patient=newcomer, peak_intensity=2)
+    eventually(lambda: Episode.objects.get(pk=extra.pk).deleted_at is not None, device=device)
     device.route("#/diary/summary", "My spasm charts")
     device.shot("09-diary-charts")
 
@@ -147,5 +167,9 @@ def test_a_new_patient_walks_through_the_app(world, phone):
     device.shot("14-my-data")
     device.route("#/progress-check", "Progress check")
     device.shot("15-progress-check")
+    device.route("#/my-progress", "My progress")
+    summary = bearer(newcomer.user).get("/api/v1/me/progress/").json()["summary"]
+    assert summary in page.locator("main").inner_text()
+    device.shot("15-my-progress")
 
     device.check()  # no axe violations, no CSP or script errors, no request outside the app

@@ -96,3 +96,20 @@ def test_the_dashboard_asks_anonymous_visitors_to_log_in(client, db):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_refreshing_the_token_of_a_deleted_user_is_a_401_in_the_error_shape(anon_client, world):
+    refresh = obtain(anon_client, "pat@a.example").json()["refresh"]
+    world.patient_user.delete()
+    response = anon_client.post(REFRESH, {"refresh": refresh}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "no_active_account"
+
+
+def test_refreshing_the_token_of_a_deactivated_user_is_a_401(anon_client, world):
+    refresh = obtain(anon_client, "physio@a.example").json()["refresh"]
+    world.physio.is_active = False
+    world.physio.save()
+    response = anon_client.post(REFRESH, {"refresh": refresh}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "no_active_account"

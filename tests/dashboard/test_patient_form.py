@@ -171,3 +171,54 @@ def test_an_admin_of_two_clinics_still_picks_one_of_theirs(client, world):
     verified_login(client, both)
     page = client.get("/admin/patients/patient/add/").content.decode()
     assert 'name="clinic"' in page
+
+
+def test_the_patient_form_sets_a_language_or_leaves_the_clinics(physio_page, world):
+    world.clinic.language = "es"
+    world.clinic.save()
+    page = physio_page.get(NEW).content.decode()
+    select = re.search(r'<select name="language".*?</select>', page, re.S).group(0)
+    assert '<option value="" selected>The clinic&#x27;s language (Español)</option>' in select
+    assert '<option value="en">English</option>' in select
+
+    # Blank: the patient follows the clinic's language.
+    physio_page.post(NEW, details(world))
+    maria = Patient.objects.get(last_name="Okafor")
+    assert maria.language == "" and maria.language_code == "es"
+    profile = physio_page.get(f"/patients/{maria.pk}/").content.decode()
+    assert '<dt>Language</dt><dd>Español <span class="muted">(the clinic\'s)</span>' in profile
+
+    # A choice of its own, shown when the form opens again, and back to blank.
+    edit = f"/patients/{maria.pk}/edit/"
+    physio_page.post(edit, details(world, language="en"))
+    maria.refresh_from_db()
+    assert maria.language == "en" and maria.language_code == "en"
+    assert '<option value="en" selected>English</option>' in physio_page.get(edit).content.decode()
+    physio_page.post(edit, details(world, language=""))
+    maria.refresh_from_db()
+    assert maria.language == ""
+    refused = physio_page.post(edit, details(world, language="xx"))
+    assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
+    maria.refresh_from_db()
+    assert maria.language == ""
+
+
+def test_the_admin_shows_and_sets_the_patients_language(client, world):
+    world.admin.is_staff = True
+    world.admin.save()
+    verified_login(client, world.admin)
+    url = f"/admin/patients/patient/{world.patient.pk}/change/"
+    page = client.get(url).content.decode()
+    assert '<select name="language"' in page and '<option value="es">Español</option>' in page
+    response = client.post(
+        url,
+        {
+            "first_name": world.patient.first_name, "last_name": world.patient.last_name,
+            "date_of_birth": "1970-01-02", "email": world.patient.email,
+            "timezone": "Europe/Madrid", "language": "es", "email_opt_in": "on",
+            "quiet_hours_start": "21:00", "quiet_hours_end": "08:00", "is_active": "on",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.patient.refresh_from_db()
+    assert world.patient.language == "es"

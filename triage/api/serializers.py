@@ -221,7 +221,7 @@ class ReviewRefSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ChangeSerializer(serializers.Serializer):
+class BaselineChangeSerializer(serializers.Serializer):
     """A follow-up against the baseline, judged by Ostelo 2008's minimal important change."""
 
     baseline = serializers.FloatField()
@@ -233,8 +233,8 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class ComparisonSerializer(serializers.Serializer):
-    nrs = ChangeSerializer(required=False, help_text="When the baseline has a pain score")
-    odi = ChangeSerializer(required=False, help_text="When both have an Oswestry score")
+    nrs = BaselineChangeSerializer(required=False, help_text="When the baseline has a pain score")
+    odi = BaselineChangeSerializer(required=False, help_text="When both have an Oswestry score")
 
 
 class FiredRuleSerializer(serializers.Serializer):

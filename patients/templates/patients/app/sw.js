@@ -24,8 +24,15 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;  // always the network, never a cache
   if (event.request.mode === "navigate" && url.pathname.startsWith("/app/")) {
-    // The shell: fresh when online, the stored copy when not.
-    event.respondWith(fetch(event.request).catch(() => caches.match("/app/", { cacheName: SHELL })));
+    // The shell: fresh when the network answers within 3 seconds, else the stored copy (a
+    // patient with one bar of signal should not wait for a page the phone already has).
+    event.respondWith((async () => {
+      const kept = await caches.match("/app/", { cacheName: SHELL });
+      const fresh = fetch(event.request);
+      if (!kept) return fresh;
+      const slow = new Promise((resolve) => setTimeout(() => resolve(kept), 3000));
+      return Promise.race([fresh.catch(() => kept), slow]);
+    })());
     return;
   }
   if (ASSETS.includes(url.pathname)) {
