@@ -263,7 +263,15 @@ SPECTACULAR_SETTINGS = {
         "clinic.api.schema.add_error_responses",
     ],
     # One schema name for a choice set that several models share.
-    "ENUM_NAME_OVERRIDES": {"MovementDirectionEnum": "patients.vocabulary.MovementDirection"},
+    "ENUM_NAME_OVERRIDES": {
+        "MovementDirectionEnum": "patients.vocabulary.MovementDirection",
+        "TriggerEnum": "patients.vocabulary.Trigger",
+        "IntakeGroupEnum": "triage.questionnaire.GROUPS",
+        "EscalationStatusEnum": "triage.models.Escalation.Status",
+        "EscalationLevelEnum": "triage.models.Escalation.Level",
+        "UrgencyEnum": "triage.models.Urgency",
+        "PathwayEnum": "programs.models.Pathway",
+    },
 }
 
 # Cache (throttle counters): Redis when configured, so every web process shares the counts.
