@@ -77,6 +77,19 @@ def rows(r: dict[str, Any]) -> list[list[str]]:
             f"{_ms(s['floor']['median_ms'])} (1 statement; EXPLAIN: {sql_plans})",
             f"{s['ratio']:.2f}x time", "<= 1.5x", _verdict(s["ratio"], 1.5, at_least=False),
         ])  # fmt: skip
+    outcome = m.get("outcomes", {})
+    if "skipped" in outcome:
+        out.append(["6", "Outcomes report, one clinic: app vs hand-written SQL", "-", "-", "-",
+                    "<= 1.5x", f"n/a ({outcome['skipped']})"])  # fmt: skip
+    if "clinic" in outcome:
+        o = outcome["clinic"]
+        out.append([
+            "6", f"Outcomes report, one clinic ({o['patients']:,} patients with a 12-week check "
+            "due in 91 days): triage.selectors.outcome_report vs hand-written SQL",
+            f"{_ms(o['app']['median_ms'])} ({o['queries']['app']} queries)",
+            f"{_ms(o['floor']['median_ms'])} (1 statement)",
+            f"{o['ratio']:.2f}x time", "<= 1.5x", _verdict(o["ratio"], 1.5, at_least=False),
+        ])  # fmt: skip
     if "sweep" in m:
         s = m["sweep"]
         out.append([

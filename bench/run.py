@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "bench"
-STEPS = ("summaries", "list", "post", "sweep", "load")
+STEPS = ("summaries", "outcomes", "list", "post", "sweep", "load")
 THROTTLED_SCOPES = ("USER", "ANON")
 
 
@@ -182,7 +182,7 @@ def _run(args: argparse.Namespace, db: Database, stamp: str, began: float) -> in
     from django.core.management import call_command
     from django.db import connection
 
-    from . import api, load, report, summaries, sweep
+    from . import api, load, outcomes, report, summaries, sweep
     from .seed import PRESETS, Seeded, seed
 
     preset = PRESETS[args.preset]
@@ -206,6 +206,7 @@ def _run(args: argparse.Namespace, db: Database, stamp: str, began: float) -> in
     }
     steps: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
         "summaries": ("3: summaries against SQL", lambda: summaries.measure(preset, seeded)),
+        "outcomes": ("6: outcomes report against SQL", lambda: outcomes.measure(preset, seeded)),
         "list": ("2: episode list", lambda: api.measure_list(preset, seeded)),
         "post": ("1: episode POST", lambda: api.measure_post(preset, seeded)),
         "sweep": ("4: outbox sweep", lambda: sweep.measure(preset, seeded)),

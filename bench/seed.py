@@ -15,6 +15,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
@@ -40,6 +41,7 @@ from programs.models import (
     ProgramRevision,
     SessionItem,
 )
+from triage.models import Assessment, Intake, Reassessment
 
 from .progress import Progress
 
@@ -453,9 +455,12 @@ def seed(preset: Preset, *, rng_seed: int = 2026) -> Seeded:
             SessionItem, ["id", "session", "program_item", "exercise", "sets_done", "reps_done"]
         ).write(session_item_rows, bar)
 
+    counts |= _outcomes(rng, [p0 + i for i in range(preset.patients)], now)
+
     reset_sequences(
         [Clinic, User, Membership, Patient, Episode, EpisodeTrigger, EpisodeRelief, Program,
-         ProgramRevision, ProgramItem, ExerciseSession, SessionItem]
+         ProgramRevision, ProgramItem, ExerciseSession, SessionItem, Intake, Assessment,
+         Reassessment]
     )  # fmt: skip
     analyze()
 
@@ -478,6 +483,71 @@ def seed(preset: Preset, *, rng_seed: int = 2026) -> Seeded:
         counts=counts,
         seconds=round((timezone.now() - started).total_seconds(), 1),
     )
+
+
+OUTCOME_DAYS = 300  # first screenings spread over the last 300 days
+RISKS = (("low", "advice_self_management"), ("medium", "physiotherapy"),
+         ("high", "psychologically_informed_physiotherapy"), ("", ""))  # fmt: skip
+
+
+def _outcomes(rng: random.Random, pids: list[int], now: dt.datetime) -> dict[str, int]:
+    """A first screening (pain, Oswestry, STarT Back) for every patient and the progress checks
+    (2, 6, 12 weeks) each answered with a probability, for the outcomes report."""
+    n0, a0, r0 = next_id(Intake), next_id(Assessment), next_id(Reassessment)
+    intakes: list[tuple[Any, ...]] = []
+    assessments: list[tuple[Any, ...]] = []
+    checks: list[tuple[Any, ...]] = []
+    for k, pid in enumerate(pids):
+        at = (now - dt.timedelta(seconds=rng.random() * OUTCOME_DAYS * 86400)).replace(
+            microsecond=0
+        )
+        nrs = rng.randrange(3, 11)
+        odi = Decimal(rng.randrange(10, 80))
+        risk, pathway = RISKS[rng.randrange(len(RISKS))]
+        intakes.append((n0 + k, pid, "bench", {}, nrs, at))
+        assessments.append((a0 + k, pid, "intake", n0 + k, "routine", 0, "bench", risk, pathway,
+                            odi, at))  # fmt: skip
+        for weeks in (2, 6, 12):
+            when = at + dt.timedelta(weeks=weeks, days=rng.random() * 3)
+            if when > now or rng.random() > 0.7:
+                continue
+            later_nrs = max(0, min(10, nrs - rng.randrange(-2, 6)))
+            later_odi = max(Decimal(0), odi - rng.randrange(-6, 30))
+            checks.append((r0 + len(checks), pid, n0 + k, weeks, later_nrs,
+                           later_odi if rng.random() > 0.2 else None, when))  # fmt: skip
+    return {
+        "intakes": Table(
+            Intake, ["id", "patient", "questionnaire_version", "answers", "pain_nrs", "created_at"]
+        ).write(intakes),
+        "assessments": Table(
+            Assessment,
+            [
+                "id",
+                "patient",
+                "source",
+                "intake",
+                "urgency",
+                "urgency_rank",
+                "ruleset_version",
+                "start_back_risk",
+                "pathway",
+                "oswestry_score",
+                "created_at",
+            ],
+        ).write(assessments),
+        "reassessments": Table(
+            Reassessment,
+            [
+                "id",
+                "patient",
+                "baseline",
+                "milestone_weeks",
+                "pain_nrs",
+                "oswestry_score",
+                "created_at",
+            ],
+        ).write(checks),
+    }
 
 
 def analyze() -> None:

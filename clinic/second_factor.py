@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.models import Device
 
@@ -50,18 +51,22 @@ class Check(enum.Enum):
     THROTTLED = "throttled"
 
 
-def check_code(user: User, code: str) -> tuple[Check, Device | None]:
+def check_code(user: User, code: str) -> tuple[Check, Device | None, float]:
     """Try `code` on the user's confirmed devices, each locked for the check (two requests with
     one code cannot both pass). A wrong code counts against every device (django-otp doubles
-    the wait after each failure); while all of them wait, no code is tried at all."""
+    the wait after each failure); while all of them wait, no code is tried at all, and the
+    third value says how many seconds are left."""
     with transaction.atomic():
         devices = list(devices_for_user(user, confirmed=True, for_verify=True))
-        if devices and not any(d.verify_is_allowed()[0] for d in devices):
-            return Check.THROTTLED, None
+        waits = [d.verify_is_allowed() for d in devices]
+        if devices and not any(allowed for allowed, _ in waits):
+            now = timezone.now()
+            until = min((data or {}).get("locked_until") or now for _, data in waits)
+            return Check.THROTTLED, None, max((until - now).total_seconds(), 1.0)
         for device in devices:
             if device.verify_token(code):
-                return Check.OK, device
-    return Check.WRONG, None
+                return Check.OK, device, 0.0
+    return Check.WRONG, None, 0.0
 
 
 def device_still_confirmed(user: User, persistent_id: Any) -> bool:

@@ -38,27 +38,11 @@ ASSETS = (
     "icons/icon-512.png",
 )
 
-# No inline script or style anywhere: the shell loads files only. The API is same-origin.
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
-
 
 def with_app_headers(response: HttpResponseBase) -> HttpResponseBase:
-    response["Content-Security-Policy"] = CSP
+    # The Content-Security-Policy is the project's (django-csp, CONTENT_SECURITY_POLICY in
+    # clinic/settings/base.py: files from this site only, no inline script or style), which
+    # the app keeps to: the shell loads files only and the API is same-origin.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -64,11 +64,12 @@ def render_worse_reply_alert(notification: Notification) -> Message:
         "clinic": clinic,
         "link": settings.SITE_URL + reverse("dashboard:patient", args=[reply.patient_id]),
     }
-    return Message(
-        subject=f"A patient replied 'worse' - {clinic.name}",
-        text=render_to_string("patients/email/worse_reply_alert.txt", context),
-        html=render_to_string("patients/email/worse_reply_alert.html", context),
-    )
+    with timezone.override(clinic.timezone):  # the clinicians' clock
+        return Message(
+            subject=f"A patient replied 'worse' - {clinic.name}",
+            text=render_to_string("patients/email/worse_reply_alert.txt", context),
+            html=render_to_string("patients/email/worse_reply_alert.html", context),
+        )
 
 
 def register() -> None:

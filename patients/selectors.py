@@ -66,6 +66,8 @@ def patients_matching(patients: QuerySet[Patient], text: str) -> QuerySet[Patien
         day = parse_date(term)
         if day is not None:
             query |= Q(date_of_birth=day)
+        elif re.fullmatch(r"(19|20)\d\d", term):  # a year of birth alone
+            query |= Q(date_of_birth__year=int(term))
         digits = _phone_query(term)
         if digits is not None:
             query |= digits

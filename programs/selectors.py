@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import (
     BooleanField,
@@ -627,3 +628,84 @@ def program_history(patient: Patient) -> list[ProgramEntry]:
         ]
         entries.append(ProgramEntry(program, list(reversed(rows))))
     return entries
+
+
+# --- adherence up to a moment, many patients at once (the outcomes report) ------------------
+
+WEEK_SECONDS = 7 * 86400
+
+
+ITEM_FIELDS = (
+    "revision__program_id",
+    "revision__program__patient_id",
+    "revision__program__patient__timezone",
+    "revision__start_date",
+    "revision__end_date",
+    "revision__program__ended_at",
+    "exercise_id",
+    "times_per_day",
+    "days_per_week",
+)
+
+
+def adherence_until(cuts: Mapping[int, dt.datetime]) -> dict[int, int | None]:
+    """Per patient, the share of prescribed exercise done from their programs' start to their cut.
+
+    Like `recent_adherence`: the current revision's doses, prorated by the time each program ran
+    before the cut (until its end date or the day it was ended), each exercise capped at its
+    prescription; every program of the patient counts. None: no program ran before the cut.
+    Two queries: the prescribed items, and what was done before each program's cut.
+    """
+    items = list(
+        ProgramItem.objects.filter(
+            revision__program__patient_id__in=list(cuts),
+            revision_id=F("revision__program__current_revision_id"),
+        ).values_list(
+            "revision__program_id",
+            "revision__program__patient_id",
+            "revision__program__patient__timezone",
+            "revision__start_date",
+            "revision__end_date",
+            "revision__program__ended_at",
+            "exercise_id",
+            "times_per_day",
+            "days_per_week",
+        )
+    )
+    program_cuts = {program: cuts[patient] for program, patient, *_ in items}
+    done: dict[tuple[int, int], int] = {}
+    if program_cuts:
+        # One index range per program (program, performed_at): PostgreSQL ORs them in a bitmap.
+        before_cut = Q(
+            *(Q(program_id=pk, performed_at__lt=at) for pk, at in program_cuts.items()),
+            _connector=Q.OR,
+        )
+        rows = (
+            SessionItem.objects.filter(session__in=ExerciseSession.objects.filter(before_cut))
+            .values_list("session__program_id", "exercise_id")
+            .annotate(n=Count("id"))
+        )
+        done = {(program, exercise): n for program, exercise, n in rows}
+    tallies: dict[int, list[adherence.ExerciseTally]] = {}
+    for program, patient, tz, start_date, end_date, ended_at, exercise, tpd, dpw in items:
+        zone = ZoneInfo(str(tz))
+        start = dt.datetime.combine(start_date, dt.time.min, tzinfo=zone)
+        end = cuts[patient]
+        if end_date is not None:
+            day_after = end_date + dt.timedelta(days=1)
+            end = min(end, dt.datetime.combine(day_after, dt.time.min, tzinfo=zone))
+        if ended_at is not None:
+            end = min(end, ended_at)
+        seconds = int((end - start).total_seconds())
+        if seconds <= 0:
+            continue  # not running before the cut
+        tally = adherence.ExerciseTally(exercise)
+        tally.prescribed = Fraction(seconds * tpd * dpw, WEEK_SECONDS)
+        tally.done = done.get((program, exercise), 0)
+        tallies.setdefault(patient, []).append(tally)
+    result: dict[int, int | None] = {}
+    for patient_id, patient_tallies in tallies.items():
+        prescribed = sum((t.prescribed for t in patient_tallies), Fraction(0))
+        capped = sum((t.capped_done for t in patient_tallies), Fraction(0))
+        result[patient_id] = adherence.percent(capped, prescribed)
+    return result

@@ -66,6 +66,7 @@ ROUTES: dict[str, Route] = {
     "api/v1/me/preferences/": Route(PATIENT),
     "api/v1/me/export/": Route(PATIENT),
     "api/v1/me/export/fhir/": Route(PATIENT),
+    "api/v1/me/progress/": Route(PATIENT),
     "api/v1/^intakes/$": Route(PATIENT),
     "api/v1/^intakes/(?P<pk>[^/.]+)/$": Route(PATIENT, "intake"),
     "api/v1/^episodes/$": Route(PATIENT),
@@ -114,6 +115,9 @@ ROUTES: dict[str, Route] = {
     "api/v1/^clinic/escalations/(?P<pk>[^/.]+)/resolve/$": Route(CLINICIAN, "escalation"),
     "api/v1/clinic/triage-queue/": Route(CLINICIAN),
     "api/v1/clinic/episodes/summary/": Route(CLINICIAN),
+    "api/v1/clinic/patients/<int:patient_pk>/progress/": Route(CLINICIAN),
+    "api/v1/clinic/outcomes/": Route(CLINICIAN),
+    "api/v1/clinic/outcomes/csv/": Route(CLINICIAN),
     "api/v1/^clinic/exercises/$": Route(CLINICIAN),
     "api/v1/^clinic/exercises/(?P<pk>[^/.]+)/$": Route(CLINICIAN, "exercise"),
     "api/v1/^clinic/exercises/(?P<pk>[^/.]+)/copy/$": Route(CLINICIAN, "exercise"),
@@ -131,13 +135,20 @@ ROUTES: dict[str, Route] = {
     "patients/<int:pk>/invite/": Route(PAGE, "patient"),
     "accounts/two-factor/": Route(PAGE),
     "accounts/two-factor/setup/": Route(PAGE),
+    "accounts/two-factor/recovery-codes/": Route(PAGE),
     "clinic/switch/": Route(PAGE),
     "clinic/settings/": Route(PAGE),
+    # clinic admins only; another clinic's colleague or reply is a 404 (tests/dashboard)
+    "clinic/staff/": Route(PAGE),
+    "clinic/staff/<int:user_id>/reset-two-factor/": Route(PAGE),
+    "replies/<int:pk>/seen/": Route(PAGE),
     "triage/": Route(PAGE),
     "triage/escalations/<int:pk>/acknowledge/": Route(PAGE, "escalation"),
     "triage/escalations/<int:pk>/resolve/": Route(PAGE, "escalation"),
     "triage/assessments/<int:pk>/review/": Route(PAGE, "assessment"),
     "triage/patients/<int:patient_pk>/intake/": Route(PAGE),
+    "triage/outcomes/": Route(PAGE),
+    "triage/outcomes.csv": Route(PAGE),
     "programs/": Route(PAGE),
     "programs/exercises/new/": Route(PAGE),
     "programs/exercises/<int:pk>/edit/": Route(PAGE, "exercise"),
@@ -189,7 +200,7 @@ def build(path: str, *, pk: Any = None, patient_pk: Any = None) -> str:
     """Fill a resolver pattern's placeholders (regex or converter style) with values."""
     path = path.replace("^", "").replace("$", "")
     path = re.sub(r"\(\?P<patient_pk>[^)]*\)|<int:patient_pk>", str(patient_pk), path)
-    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", str(pk), path)
+    path = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>|<int:user_id>", str(pk), path)
     path = re.sub(r"<str:token>", "not-a-token", path)
     path = re.sub(r"<str:answer>", "worse", path)
     return "/" + path

@@ -292,9 +292,9 @@ def test_a_spanish_patients_invitation_email_and_page_give_the_expiry_on_their_c
     email = mail.outbox[-1]
     expiry = "27 de noviembre de 2026 a las 09:00"  # 15:00 UTC is 09:00 in Mexico City
     assert expiry in email.body and expiry in email.alternatives[0][0]
-    link = re.search(r"http://[^/\s]+(/invitations/\S+/)", email.body).group(1)
+    token = re.search(r"#invitation=([\w-]+)", email.body).group(1)
     with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC), tick=False):
-        page = Client().get(link).content.decode()
+        page = Client().get(f"/invitations/{token}/").content.decode()
     assert f"Este enlace funciona una sola vez, hasta el {expiry}." in page
 
 
@@ -327,3 +327,13 @@ def test_a_clinic_in_sydney_sees_its_own_clock_and_a_patient_in_perth_theirs(wor
         record_intake(world.patient, world.physio)
     page = unescape(physio_page.get(f"/patients/{world.patient.pk}/").content.decode())
     assert "Screening of 21 Nov 2026, 01:05 (patient's time 20 Nov, 22:05, Perth)" in page
+
+
+def test_a_clinics_alert_email_gives_the_time_on_the_clinics_clock(world):
+    world.clinic.timezone = "Australia/Sydney"  # UTC+11 in November
+    world.clinic.save()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC), tick=False):
+        record_intake(world.patient, world.patient_user, **EMERGENCY)
+        [alert] = Notification.objects.filter(kind="escalation_alert", recipient="physio@a.example")
+        assert outbox.deliver(alert.pk) == "sent"
+    assert "graded EMERGENCY at 21 Nov 2026, 01:05 AEDT." in mail.outbox[-1].body

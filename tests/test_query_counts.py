@@ -158,6 +158,34 @@ def add_reassessments(world: World, start: int, n: int) -> None:
             triage.reassessment_record(patient=world.patient, pain_nrs=4 + i % 3, oswestry=None)
 
 
+def add_outcome_patients(world: World, start: int, n: int) -> None:
+    """Patients whose 12-week check fell due in the last 91 days (the report's default period):
+    a first screening, a program with a session, the 12-week check."""
+    exercise = _shipped()[0]
+    for i in range(start, start + n):
+        patient = PatientFactory(clinic=world.clinic, physiotherapist=_colleague(world, i))
+        first_at = timezone.now() - dt.timedelta(weeks=12, days=10 + i)
+        with time_machine.travel(first_at, tick=False):
+            triage.intake_submit(
+                patient=patient,
+                submitted_by=world.physio,
+                answers=answers(pain_nrs=3 + i % 7),
+                start_back=[1, 0, 1, 0, 1, 0, 0, 1, "moderately"][:9] if i % 2 else None,
+            )
+            services.program_assign(
+                patient=patient, by=world.physio, items=[services.ItemSpec(exercise=exercise)]
+            )
+        sessions.session_log(
+            patient=patient,
+            client_id=uuid.uuid4(),
+            exercises=[sessions.DoneSpec(exercise_id=exercise.pk)],
+            performed_at=first_at + dt.timedelta(days=1),
+            now=first_at + dt.timedelta(days=1),
+        )
+        with time_machine.travel(first_at + dt.timedelta(weeks=12), tick=False):
+            triage.reassessment_record(patient=patient, pain_nrs=i % 5, oswestry=None)
+
+
 def _shipped() -> list[Exercise]:
     return list(Exercise.objects.filter(clinic__isnull=True, is_active=True).order_by("pk")[:6])
 
@@ -305,6 +333,18 @@ CASES: dict[str, Case] = {
     ),
     "clinic-patient-reassessment-list": Case(
         "physio", _patient_url("reassessments/"), add_reassessments, small=1, large=3
+    ),
+    "me-progress": Case(
+        "patient", lambda w: "/api/v1/me/progress/", add_reassessments, False, 1, 3
+    ),
+    "clinic-patient-progress": Case(
+        "physio", _patient_url("progress/"), add_reassessments, False, 1, 3
+    ),
+    "clinic-outcomes": Case(
+        "physio", lambda w: "/api/v1/clinic/outcomes/", add_outcome_patients, False, 2, 7
+    ),
+    "clinic-outcomes-csv": Case(
+        "physio", lambda w: "/api/v1/clinic/outcomes/csv/", add_outcome_patients, False, 2, 7
     ),
     "clinic-escalation-list": Case(
         "physio", lambda w: "/api/v1/clinic/escalations/", add_escalations

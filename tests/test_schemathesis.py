@@ -78,7 +78,7 @@ def credentials(world: World) -> dict[str, Callable[[], dict[str, str]]]:
         "anonymous": dict,
         "patient": lambda: sign_in(world.patient_user.email),
         "physiotherapist": lambda: sign_in(world.physio.email),
-        # A clinic admin must pass the second factor: enrolled, with the app's current code.
+        # Clinic admins must pass the second factor: the code of their authenticator app.
         "clinic_admin": lambda: sign_in(world.admin.email, otp=code(device_for(world.admin))),
     }
 

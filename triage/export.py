@@ -10,6 +10,70 @@ from patients.models import Patient
 from .models import Assessment, Intake, Reassessment
 
 QUESTIONNAIRE = "urn:clinic:questionnaire:intake"
+PROGRESS_QUESTIONNAIRE = "urn:clinic:questionnaire:progress-check|1"
+# The project's own code system for what LOINC does not code (STarT Back, its risk groups).
+CODE_SYSTEM = "urn:clinic:codesystem:instruments"
+# LOINC 97909-6 "Oswestry disability index score ODI" (loinc.org/97909-6), reported in percent.
+OSWESTRY_SCORE = {
+    "coding": [
+        {
+            "system": "http://loinc.org",
+            "code": "97909-6",
+            "display": "Oswestry disability index score ODI",
+        }
+    ],
+    "text": "Oswestry Disability Index (0-100)",
+}
+START_BACK_SCORE = {
+    "coding": [
+        {
+            "system": CODE_SYSTEM,
+            "code": "start-back-total",
+            "display": "Keele STarT Back Screening Tool total score",
+        }
+    ],
+    "text": "STarT Back total (0-9)",
+}
+
+
+def _instrument_items(start_back: Any, oswestry: Any) -> list[dict[str, Any]]:
+    """The STarT Back answers and the Oswestry section scores as questionnaire items."""
+    items = []
+    for number, value in enumerate(start_back or [], start=1):
+        items.append({"linkId": f"start-back-{number}", "answer": [_answer(value)]})
+    for section, value in (oswestry or {}).items():
+        if isinstance(value, list):
+            value = max(value) if value else None
+        if value is not None:
+            items.append({"linkId": f"oswestry-{section}", "answer": [_answer(value)]})
+    return items
+
+
+def _observation(
+    patient: Patient, ident: str, code: dict[str, Any], when: Any, source: str, **value: Any
+) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": ident,
+        "status": "final",
+        "category": SURVEY,
+        "code": code,
+        "subject": patient_ref(patient),
+        "effectiveDateTime": when.isoformat(),
+        "derivedFrom": [{"reference": f"QuestionnaireResponse/{source}"}],
+        **value,
+    }
+
+
+def _odi_value(score: Any) -> dict[str, Any]:
+    return {
+        "valueQuantity": {
+            "value": float(score),
+            "unit": "%",
+            "system": "http://unitsofmeasure.org",
+            "code": "%",
+        }
+    }
 
 
 def _answer(value: Any) -> dict[str, Any]:
@@ -62,6 +126,9 @@ def intakes(patient: Patient) -> ExportPart:
         ]
         if intake.description:
             items.append({"linkId": "description", "answer": [{"valueString": intake.description}]})
+        items += _instrument_items(intake.start_back, intake.oswestry)
+        if intake.pain_nrs is not None and "pain_nrs" not in intake.answers:
+            items.append({"linkId": "pain_nrs", "answer": [{"valueInteger": intake.pain_nrs}]})
         part.resources.append(
             {
                 "resourceType": "QuestionnaireResponse",
@@ -73,18 +140,65 @@ def intakes(patient: Patient) -> ExportPart:
                 "item": items,
             }
         )
+        source = f"intake-{intake.pk}"
         if intake.pain_nrs is not None:
             part.resources.append(
-                {
-                    "resourceType": "Observation",
-                    "id": f"intake-{intake.pk}-pain",
-                    "status": "final",
-                    "category": SURVEY,
-                    "code": PAIN_SCORE,
-                    "subject": patient_ref(patient),
-                    "effectiveDateTime": intake.created_at.isoformat(),
-                    "valueInteger": intake.pain_nrs,
-                }
+                _observation(
+                    patient,
+                    f"{source}-pain",
+                    PAIN_SCORE,
+                    intake.created_at,
+                    source,
+                    valueInteger=intake.pain_nrs,
+                )
+            )
+        if a is not None and a.oswestry_score is not None:
+            part.resources.append(
+                _observation(
+                    patient,
+                    f"{source}-oswestry",
+                    OSWESTRY_SCORE,
+                    intake.created_at,
+                    source,
+                    **_odi_value(a.oswestry_score),
+                )
+            )
+        if a is not None and a.start_back_total is not None:
+            part.resources.append(
+                _observation(
+                    patient,
+                    f"{source}-start-back",
+                    START_BACK_SCORE,
+                    intake.created_at,
+                    source,
+                    valueInteger=a.start_back_total,
+                    component=[
+                        {
+                            "code": {
+                                "coding": [
+                                    {"system": CODE_SYSTEM, "code": "start-back-psychosocial"}
+                                ],
+                                "text": "Psychosocial subscale (0-5)",
+                            },
+                            "valueInteger": a.start_back_psychosocial,
+                        },
+                        {
+                            "code": {
+                                "coding": [{"system": CODE_SYSTEM, "code": "start-back-risk"}],
+                                "text": "Risk group",
+                            },
+                            "valueCodeableConcept": {
+                                "coding": [
+                                    {
+                                        "system": CODE_SYSTEM,
+                                        "code": f"start-back-risk-{a.start_back_risk}",
+                                    }
+                                ],
+                                "text": f"{a.start_back_risk} risk",
+                            },
+                        },
+                    ],
+                )
             )
         if a is not None:
             part.resources.extend(_flags(patient, a))
@@ -121,16 +235,37 @@ def reassessments(patient: Patient) -> ExportPart:
                 "comparison": r.comparison,
             }
         )
+        source = f"reassessment-{r.pk}"
+        items = [
+            {"linkId": "milestone_weeks", "answer": [{"valueInteger": r.milestone_weeks}]},
+            {"linkId": "pain_nrs", "answer": [{"valueInteger": r.pain_nrs}]},
+            *_instrument_items(None, r.oswestry),
+        ]
         part.resources.append(
             {
-                "resourceType": "Observation",
-                "id": f"reassessment-{r.pk}-pain",
-                "status": "final",
-                "category": SURVEY,
-                "code": PAIN_SCORE,
+                "resourceType": "QuestionnaireResponse",
+                "id": source,
+                "questionnaire": PROGRESS_QUESTIONNAIRE,
+                "status": "completed",
                 "subject": patient_ref(patient),
-                "effectiveDateTime": r.created_at.isoformat(),
-                "valueInteger": r.pain_nrs,
+                "authored": r.created_at.isoformat(),
+                "item": items,
             }
         )
+        part.resources.append(
+            _observation(
+                patient, f"{source}-pain", PAIN_SCORE, r.created_at, source, valueInteger=r.pain_nrs
+            )
+        )
+        if r.oswestry_score is not None:
+            part.resources.append(
+                _observation(
+                    patient,
+                    f"{source}-oswestry",
+                    OSWESTRY_SCORE,
+                    r.created_at,
+                    source,
+                    **_odi_value(r.oswestry_score),
+                )
+            )
     return part

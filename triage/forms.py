@@ -204,3 +204,27 @@ class ResolveForm(forms.Form):
         error_messages={"required": "Say how it was resolved."},
     )
     mark_reviewed = forms.BooleanField(label="Also mark the screening reviewed", required=False)
+
+
+class OutcomesForm(forms.Form):
+    """The outcomes page's period and scope (GET)."""
+
+    start = forms.DateField(
+        label="12-week checks due from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label="to", widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(
+        label="Clinics",
+        choices=[("clinic", "This clinic"), ("all", "All my clinics")],
+        initial="clinic",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("start", "The period starts after it ends.")
+        if start and end and (end - start).days >= 3 * 366:
+            self.add_error("end", "A period is at most three years.")
+        return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from clinic import outbox
@@ -30,12 +31,13 @@ def render_escalation_alert(notification: Notification) -> Message:
     }
     level = escalation.get_level_display().upper()
     prefix = "REMINDER: " if context["reminder"] else ""
-    return Message(
-        subject=f"{prefix}{level} triage alert needs acknowledging - {clinic.name}",
-        text=render_to_string("triage/email/escalation_alert.txt", context),
-        html=render_to_string("triage/email/escalation_alert.html", context),
-        headers={"X-Priority": "1", "Importance": "high"},
-    )
+    with timezone.override(clinic.timezone):  # the clinicians' clock
+        return Message(
+            subject=f"{prefix}{level} triage alert needs acknowledging - {clinic.name}",
+            text=render_to_string("triage/email/escalation_alert.txt", context),
+            html=render_to_string("triage/email/escalation_alert.html", context),
+            headers={"X-Priority": "1", "Importance": "high"},
+        )
 
 
 def render_intake_checkin(notification: Notification) -> Message:

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.http import HttpRequest
+from django.utils import timezone
 
-from clinic import audit, dashboard
+from clinic import audit, charts, dashboard
 from clinic.dashboard import Chip, Column, Panel, scope_of
 from clinic.models import Clinic
 from patients.models import Patient
@@ -140,6 +141,74 @@ def assessments(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
     }
 
 
+def _verdict(change: Any) -> str:
+    if change is None:
+        return ""
+    if change.clinically_important:
+        which = [n for n, met in (("≥ MIC", change.meets_absolute_mic),
+                                  ("≥ 30 %", change.meets_30pct)) if met]  # fmt: skip
+        return f"Clinically important ({', '.join(which)})"
+    if change.improvement > 0:
+        return "Better, below the MIC"
+    return "Worse" if change.improvement < 0 else "No change"
+
+
+def _delta(change: Any) -> str:
+    if change is None:
+        return ""
+    amount = f"{abs(change.improvement):g}"
+    if change.improvement > 0:
+        return f"{amount} better"
+    return f"{amount} worse" if change.improvement < 0 else "0"
+
+
+def progress(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
+    """Pain and Oswestry from the first screening through each progress check."""
+    result = selectors.progress_of_patient(patient)
+    tz = patient.timezone
+
+    def label(p: Any) -> str:
+        return f"{p.label}, {timezone.localtime(p.when, tz).strftime('%d %b %Y')}"
+
+    first = result.points[0].when if result.points else None
+    last = result.points[-1].when if result.points else None
+    pain = charts.line_chart(
+        chart_id="progress-pain",
+        title="Pain (NRS 0-10) since the first screening",
+        points=[charts.Point(p.when, p.nrs, label(p)) for p in result.points if p.nrs is not None],
+        x_label="Date",
+        y_label="Pain (0-10)",
+        y_max=10,
+        start=first,
+        end=last,
+    )
+    odi = charts.line_chart(
+        chart_id="progress-odi",
+        title="Oswestry Disability Index (0-100) since the first screening",
+        points=[charts.Point(p.when, p.odi, label(p)) for p in result.points if p.odi is not None],
+        x_label="Date",
+        y_label="Oswestry (0-100)",
+        y_max=100,
+        start=first,
+        end=last,
+    )
+    rows = [
+        {
+            "label": p.label,
+            "when": p.when,
+            "nrs": p.nrs,
+            "nrs_change": _delta(p.nrs_change),
+            "nrs_verdict": _verdict(p.nrs_change),
+            "odi": p.odi,
+            "odi_change": _delta(p.odi_change),
+            "odi_verdict": _verdict(p.odi_change),
+        }
+        for p in result.points
+    ]
+    audit.record(request, action=audit.Action.VIEW, patients=[patient], object_type="progress")
+    return {"progress": result, "pain_chart": pain, "odi_chart": odi, "rows": rows}
+
+
 def latest_urgency(request: HttpRequest, patients: list[Patient]) -> Mapping[int, Chip | None]:
     latest = Assessment.objects.filter(patient=OuterRef("pk")).order_by("-created_at", "-id")
     rows = (
@@ -169,5 +238,8 @@ def register() -> None:
     dashboard.register_today_panel(Panel("queue", "triage/panels/queue.html", queue, order=20))
     dashboard.register_patient_panel(
         Panel("assessments", "triage/panels/assessments.html", assessments, order=20)
+    )
+    dashboard.register_patient_panel(
+        Panel("progress", "triage/panels/progress.html", progress, order=25)
     )
     dashboard.register_column(Column("urgency", "Latest urgency", latest_urgency, order=10))

@@ -3,11 +3,15 @@ reviewing a screening result, and an intake recorded by a clinician."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic import audit, dashboard
@@ -15,8 +19,8 @@ from clinic.dashboard import clinician_required, safe_next, scope_of
 from clinic.errors import DomainError
 from clinic.forms import error_summary
 
-from . import selectors, services
-from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, ResolveForm, ReviewForm
+from . import outcomes, selectors, services
+from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, OutcomesForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
 
 HISTORY_LIMIT = 50
@@ -173,3 +177,63 @@ def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def _outcomes_query(request: HttpRequest) -> tuple[OutcomesForm, list[int]]:
+    scope = scope_of(request)
+    today = timezone.now().date()
+    initial = {"start": today - dt.timedelta(days=90), "end": today, "scope": "clinic"}
+    form = OutcomesForm(request.GET or initial)
+    if not form.is_valid():
+        return form, []
+    everywhere = form.cleaned_data.get("scope") == "all"
+    clinics = selectors.outcome_clinic_ids(scope.user, None if everywhere else scope.clinic.pk)
+    return form, clinics
+
+
+@clinician_required
+def outcomes_page(request: HttpRequest) -> HttpResponse:
+    """The outcomes report of this clinic (or all the caller's) for a period, with its CSV."""
+    form, clinics = _outcomes_query(request)
+    report = None
+    if clinics:
+        report = selectors.outcome_report(
+            clinics, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+    sections = []
+    if report is not None:
+        sections = [
+            (outcomes.SECTION_TITLES[name], report.section(name)) for name in outcomes.SECTIONS
+        ]
+    context = {
+        "form": form,
+        "report": report,
+        "sections": sections,
+        "clinic_count": len(clinics),
+        "min_reportable": outcomes.MIN_REPORTABLE,
+        "threshold": outcomes.ADHERENCE_THRESHOLD,
+        "query": request.GET.urlencode() if request.GET else form_query(form),
+        "nav": "outcomes",
+    }
+    return render(request, "triage/outcomes.html", context)
+
+
+def form_query(form: OutcomesForm) -> str:
+    if not form.is_valid():
+        return ""
+    data = form.cleaned_data
+    return urlencode({"start": data["start"], "end": data["end"], "scope": data["scope"]})
+
+
+@clinician_required
+def outcomes_csv(request: HttpRequest) -> HttpResponse:
+    form, clinics = _outcomes_query(request)
+    if not form.is_valid():
+        return HttpResponse("Invalid period.", status=400, content_type="text/plain")
+    report = selectors.outcome_report(
+        clinics, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
+    name = f"outcomes-{report.start.isoformat()}-{report.end.isoformat()}.csv"
+    response = HttpResponse(outcomes.report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

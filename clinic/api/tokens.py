@@ -81,11 +81,11 @@ def _second_factor(request: HttpRequest, user: User, code: str | None) -> Device
             "Enter the code from your authenticator app.",
             fields={"otp": ["This account needs the code from its authenticator app."]},
         )
-    result, device = second_factor.check_code(user, code)
+    result, device, wait = second_factor.check_code(user, code)
     if result is second_factor.Check.THROTTLED:
-        raise exceptions.Throttled(
-            wait=None,
-            detail="Too many wrong codes: wait a few seconds (longer after each wrong code).",
+        raise exceptions.Throttled(  # Retry-After: the seconds left
+            wait=wait,
+            detail="Too many wrong codes: wait a little (longer after each wrong code).",
             code="otp_throttled",
         )
     if device is None:

@@ -167,5 +167,9 @@ def test_a_new_patient_walks_through_the_app(world, phone):
     device.shot("14-my-data")
     device.route("#/progress-check", "Progress check")
     device.shot("15-progress-check")
+    device.route("#/my-progress", "My progress")
+    summary = bearer(newcomer.user).get("/api/v1/me/progress/").json()["summary"]
+    assert summary in page.locator("main").inner_text()
+    device.shot("15-my-progress")
 
     device.check()  # no axe violations, no CSP or script errors, no request outside the app

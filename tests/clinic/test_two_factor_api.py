@@ -117,6 +117,7 @@ def test_after_a_wrong_code_the_device_waits_before_trying_another(world, enroll
     throttled = login("admin@a.example", code(enrolled_admin))
     assert throttled.status_code == 429
     assert throttled.json()["error"]["code"] == "otp_throttled"
+    assert 1 <= int(throttled["Retry-After"]) <= 2
 
 
 def test_wrong_codes_count_towards_the_login_lockout(world, enrolled_admin):
@@ -326,3 +327,16 @@ def test_a_clinic_admin_switches_the_requirement_on_in_the_clinic_settings(world
     world.other_clinic.refresh_from_db()
     assert world.clinic.require_two_factor is True
     assert world.other_clinic.require_two_factor is False
+
+
+def test_the_admin_shows_the_requirement_on_the_clinic(world):
+    world.admin.is_staff = True
+    world.admin.save()
+    admin = verified_login(Client(), world.admin)
+    page = admin.get(f"/admin/clinic/clinic/{world.clinic.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="require_two_factor"' in page.content.decode()
+    assert admin.get(f"/admin/clinic/clinic/{world.other_clinic.pk}/change/").status_code in (
+        302,
+        404,
+    )

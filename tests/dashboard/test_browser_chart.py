@@ -31,6 +31,7 @@ AXE = Path(__file__).resolve().parents[1] / "app" / "vendor" / "axe-core" / "axe
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 360, "height": 640}
 
 
 def snap(page, name: str, capsys) -> None:
@@ -108,8 +109,8 @@ def test_axe_finds_no_violation_on_the_clinicians_pages(live_server, browser, wo
         "end-program": f"/programs/{world.other_patient.programs.get(status='active').pk}/end/",
     }
     found: dict[str, list[dict]] = {}
-    for width, viewport in (("desktop", DESKTOP), ("tablet", TABLET)):
-        context = browser.new_context(viewport=viewport, has_touch=width == "tablet")
+    for width, viewport in (("desktop", DESKTOP), ("tablet", TABLET), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, has_touch=width != "desktop")
         page = context.new_page()
         page.set_default_timeout(10_000)
         log_in(page, live_server.url, world.physio.email)
@@ -118,6 +119,8 @@ def test_axe_finds_no_violation_on_the_clinicians_pages(live_server, browser, wo
             if name == "patient-page-program":
                 page.locator("#program-history summary").click()
             snap(page, f"axe-{name}-{width}", capsys)
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            assert wide <= viewport["width"], f"{name} scrolls sideways at {width} width ({wide})"
             if violations := axe_violations(page):
                 found[f"{name} ({width})"] = violations
         # The screening form after a failed save: the error summary has the focus.

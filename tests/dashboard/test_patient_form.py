@@ -186,7 +186,7 @@ def test_the_patient_form_sets_a_language_or_leaves_the_clinics(physio_page, wor
     maria = Patient.objects.get(last_name="Okafor")
     assert maria.language == "" and maria.language_code == "es"
     profile = physio_page.get(f"/patients/{maria.pk}/").content.decode()
-    assert "<dt>Language</dt><dd>Español <span class=\"muted\">(the clinic's)</span>" in profile
+    assert '<dt>Language</dt><dd>Español <span class="muted">(the clinic\'s)</span>' in profile
 
     # A choice of its own, shown when the form opens again, and back to blank.
     edit = f"/patients/{maria.pk}/edit/"

@@ -8,7 +8,8 @@ from django.core import mail
 from django.test import Client
 
 from tests.patients.test_followups import deliver_checkin, links
-from tests.patients.test_invitations import invite, newcomer  # noqa: F401 (fixture)
+from tests.patients.test_invitations import invite
+from tests.patients.test_invitations import newcomer as newcomer  # the fixture
 
 PHONE = "0161 496 0123"
 ADDRESS = "12 Mill Lane, Manchester"
@@ -46,7 +47,7 @@ def test_the_invitation_email_and_page_are_the_clinics(
     physio_client,
     newcomer,
     world,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     brand(world)
     token = invite(physio_client, newcomer, django_capture_on_commit_callbacks)

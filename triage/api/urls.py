@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import outcome_views, views
 
 router = SimpleRouter()
 router.register("intakes", views.IntakeViewSet, basename="intake")
@@ -22,5 +22,17 @@ router.register("clinic/escalations", views.EscalationViewSet, basename="clinic-
 urlpatterns = [
     path("intake-form/", views.IntakeFormView.as_view(), name="intake-form"),
     path("clinic/triage-queue/", views.TriageQueueView.as_view(), name="clinic-triage-queue"),
+    path("me/progress/", outcome_views.OwnProgressView.as_view(), name="me-progress"),
+    path(
+        "clinic/patients/<int:patient_pk>/progress/",
+        outcome_views.PatientProgressView.as_view(),
+        name="clinic-patient-progress",
+    ),
+    path("clinic/outcomes/", outcome_views.OutcomeReportView.as_view(), name="clinic-outcomes"),
+    path(
+        "clinic/outcomes/csv/",
+        outcome_views.OutcomeReportCsvView.as_view(),
+        name="clinic-outcomes-csv",
+    ),
     *router.urls,
 ]

@@ -38,12 +38,13 @@ export async function list() {
     link(_("Record a spasm"), "#/diary/new", "btn btn-primary btn-big"),
     link(_("My spasm charts"), "#/diary/summary", "btn"),
     box);
-  await fillList(box, vocab);
-  // When the queue drains, the entries move from "waiting" to the diary without a reload.
+  // When the queue drains, the entries move from "waiting" to the diary without a reload
+  // (listening before the first fill, so a send finishing meanwhile is not missed).
   const off = onChange(() => {
     if (!box.isConnected) { off(); return; }
     fillList(box, vocab).catch(() => {});
   });
+  await fillList(box, vocab);
 }
 
 async function fillList(box, vocab) {
@@ -187,7 +188,8 @@ export async function advice(clientId) {
   const flags = item ? item.body.red_flags : {};
   const level = flagUrgency(flags) || "urgent";
   if (level === "emergency") {
-    emergencyScreen(_("You ticked a sign that can mean a serious problem with the nerves, heart or lungs. It needs to be checked straight away."), clinic);
+    emergencyScreen(_("You ticked a sign that can mean a serious problem with the nerves, heart or lungs. It needs to be checked straight away."), clinic, { pending: true });
+    drain();
     return;
   }
   screen(_("Get seen today"),

@@ -202,6 +202,7 @@ const ROUTES = [
   [/^#\/screening$/, () => screens.screening()],
   [/^#\/screening\/result$/, () => screens.screeningResult()],
   [/^#\/progress-check$/, () => screens.progressCheck()],
+  [/^#\/my-progress$/, () => screens.myProgress()],
   [/^#\/preferences$/, () => screens.preferences()],
   [/^#\/my-data$/, () => screens.myData()],
   [/^#\/more$/, () => screens.more()],

@@ -4,6 +4,7 @@ import { kv, uuid } from "./store.js";
 import { waiting } from "./sync.js";
 import { _, alertBox, button, field, fmt, gettext_noop, h, link, message as safety, scale, screen, showFieldError, when } from "./ui.js";
 import { clinicOf, problem, profile } from "./main.js";
+import { barChart } from "./charts.js";
 
 const GROUP_TITLES = {
   about_you: gettext_noop("About you"),
@@ -238,7 +239,7 @@ function urgentCard(assessment, clinic) {
     clinic.phone ? link(fmt(_("Call %(clinic)s: %(phone)s"), { clinic: clinic.name, phone: clinic.phone }), `tel:${clinic.phone.replace(/[^\d+]/g, "")}`, "btn btn-primary") : null);
 }
 
-export function emergencyScreen(message, clinic, { heading } = {}) {
+export function emergencyScreen(message, clinic, { heading, pending = false } = {}) {
   document.body.classList.add("emergency-mode");
   const number = clinic.emergency_number || "";
   const main = screen(heading || _("Get help now"),
@@ -247,7 +248,9 @@ export function emergencyScreen(message, clinic, { heading } = {}) {
       : _("Call your emergency number now, or have someone take you to the emergency department.")),
     number ? h("a", { class: "btn btn-emergency", href: `tel:${number}` }, fmt(_("Call %(number)s"), { number })) : null,
     message ? safety(message) : null,
-    h("p", {}, _("Do not wait for your clinic to call you back. Your physiotherapist has been alerted as well.")),
+    h("p", {}, pending
+      ? _("Do not wait for your clinic to call you back. Your physiotherapist will be alerted as soon as this entry reaches the clinic.")
+      : _("Do not wait for your clinic to call you back. Your physiotherapist has been alerted as well.")),
     clinic.phone ? h("a", { class: "btn btn-light", href: `tel:${clinic.phone.replace(/[^\d+]/g, "")}` },
       fmt(_("Call %(clinic)s: %(phone)s"), { clinic: clinic.name || _("your clinic"), phone: clinic.phone })) : null,
     button(_("I have read this"), () => { document.body.classList.remove("emergency-mode"); location.hash = "#/home"; }, "btn btn-light"));
@@ -305,6 +308,19 @@ export async function progressCheck() {
     }
   });
   screen(fmt(_("Your %(weeks)s-week progress check"), { weeks: due.due_weeks }), form);
+}
+
+// --- my progress (outcomes: pain and Oswestry against the first screening) -----------------
+
+export async function myProgress() {
+  const data = await cached("progress", "me/progress/");
+  const pain = data.points.filter((p) => p.nrs !== null);
+  screen(_("My progress"),
+    h("div", { class: "card" }, h("p", { class: "lead" }, data.summary),
+      data.odi_summary ? h("p", {}, data.odi_summary) : null,
+      data.next_check_weeks ? h("p", { class: "muted" }, fmt(_("Next progress check: %(weeks)s weeks."), { weeks: data.next_check_weeks })) : null),
+    pain.length ? barChart(_("Pain (0 to 10) at each check"), pain.map((p) => ({ label: `${p.label} · ${new Date(p.at).toLocaleDateString()}`, value: p.nrs })), 10) : null,
+    link(_("Back to Today"), "#/home", "btn"));
 }
 
 // --- preferences --------------------------------------------------------------------------------
@@ -416,6 +432,7 @@ export async function more() {
   const links = [
     ["#/screening", gettext_noop("Screening questions")],
     ["#/progress-check", gettext_noop("Progress check")],
+    ["#/my-progress", gettext_noop("My progress")],
     ["#/exercises/adherence", gettext_noop("How I am keeping up")],
     ["#/diary/summary", gettext_noop("My spasm charts")],
     ["#/preferences", gettext_noop("Emails and quiet hours")],
