@@ -187,6 +187,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Back-pain clinic")
 # English or Spanish, each app's catalogue under <app>/locale/ (compiled by `make`).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Day-first English formats for patients (clinic/l10n/en); Spanish uses Django's own.
+FORMAT_MODULE_PATH = ["clinic.l10n"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -39,9 +39,16 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "replies/<int:pk>/seen/": (("post",), "reply"),
     "clinic/switch/": (("post",), None),
     "clinic/settings/": (("get", "post"), None),
+    # Admin-only: a physiotherapist is refused (403) before any lookup, so another clinic's
+    # colleague is checked in its own test below.
+    "clinic/staff/": (("get",), None),
+    "clinic/staff/<int:user_id>/reset-two-factor/": (("post",), None),
+    "accounts/two-factor/recovery-codes/": (("get", "post"), None),
     "accounts/two-factor/": (("get", "post"), None),
     "accounts/two-factor/setup/": (("get", "post"), None),
     "triage/": (("get",), None),
+    "triage/outcomes/": (("get",), None),
+    "triage/outcomes.csv": (("get",), None),
     "triage/escalations/<int:pk>/acknowledge/": (("post",), "escalation"),
     "triage/escalations/<int:pk>/resolve/": (("post",), "escalation"),
     "triage/assessments/<int:pk>/review/": (("post",), "assessment"),
@@ -81,7 +88,7 @@ def dashboard_routes() -> list[str]:
 
 
 def url(path: str, pk: Any = 1) -> str:
-    return "/" + re.sub(r"<int:(patient_)?pk>", str(pk), path)
+    return "/" + re.sub(r"<int:\w+>", str(pk), path)
 
 
 def test_every_dashboard_route_is_listed_here():
@@ -163,3 +170,13 @@ def test_every_action_needs_the_csrf_token(world, path, method):
     assert escalation.status == "open" and not PatientNote.objects.exists()
     reply.refresh_from_db()
     assert reply.worse_seen_at is None
+
+
+def test_another_clinics_colleague_cannot_have_their_second_factor_reset(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.other_physio, name="phone", confirmed=True)
+    verified_login(client, world.admin)
+    response = client.post(f"/clinic/staff/{world.other_physio.pk}/reset-two-factor/")
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
