@@ -30,11 +30,11 @@ import schemathesis
 from django.core import mail
 from django.test import Client as DjangoClient
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.core.failures import FailureGroup
 
 from clinic import outbox
 from clinic.models import Notification, User
+from tests.conftest import access_token
 from tests.factories import PASSWORD
 from tests.patients.test_episodes import episode
 from tests.patients.test_invitations import LINK
@@ -145,7 +145,7 @@ class Driver:
             return self.package.Client(
                 base_url="http://testserver", httpx_args=args, raise_on_unexpected_status=True
             )
-        token = str(RefreshToken.for_user(user).access_token)
+        token = access_token(user)  # with the second factor for those who need one
         return self.package.AuthenticatedClient(
             base_url="http://testserver",
             token=token,
@@ -214,6 +214,7 @@ def as_patient(call: Driver, world, pk: dict[str, int]) -> None:
     call("program_adherence_retrieve", user, weeks=2)
 
     call("me_retrieve", user)
+    call("me_progress_retrieve", user)
     call("me_preferences_retrieve", user)
     call("me_preferences_partial_update", user, body={"quiet_hours_start": "21:30",
          "muted_kinds": ["episode_check"]})  # fmt: skip
@@ -247,6 +248,9 @@ def as_clinic(call: Driver, world, pk: dict[str, int], capture) -> None:
          body=answers(age=50))  # fmt: skip
     call("clinic_patients_intakes_list", physio, patient_pk=patient)
     call("clinic_patients_reassessments_list", physio, patient_pk=patient)
+    call("clinic_patients_progress_retrieve", physio, patient_pk=world.patient.pk)
+    call("clinic_outcomes_retrieve", physio)
+    call("clinic_outcomes_csv_retrieve", physio)
     queue = call("clinic_triage_queue_list", physio)
     assessment = next(item.id for item in queue.results if item.escalation)
     call("clinic_assessments_retrieve", physio, id=assessment)
