@@ -180,18 +180,22 @@ class PatientOutcome:
         return "at_or_above" if self.adherence >= ADHERENCE_THRESHOLD else "below"
 
 
-def round1(value: Fraction | float) -> float:
+def round1(value: Fraction | Decimal | float) -> float:
     """One decimal place, half up (as the Oswestry score is reported)."""
-    exact = (
-        Decimal(value.numerator) / Decimal(value.denominator)
-        if isinstance(value, Fraction)
-        else Decimal(repr(value))
-    )
+    if isinstance(value, Decimal):
+        exact = value
+    elif isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(repr(value))
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def quantile(ordered: Sequence[Fraction], q: Fraction) -> Fraction:
-    """Linear interpolation between order statistics (percentile_cont)."""
+def quantile(ordered: Sequence[Decimal], q: Decimal) -> Decimal:
+    """Linear interpolation between order statistics (percentile_cont).
+
+    Exact: the scores carry a decimal or two and q is a quarter, so every step fits the
+    decimal context's 28 digits (and decimals cost far less than fractions)."""
     position = q * (len(ordered) - 1)
     lower = int(position)
     weight = position - lower
@@ -230,8 +234,11 @@ class Spread:
         return self.n >= MIN_REPORTABLE
 
 
-class _Exact(Sequence[Fraction]):
-    """Sorted floats read back as exact fractions, only where a quantile looks."""
+HALF, QUARTER, THREE_QUARTERS = Decimal("0.5"), Decimal("0.25"), Decimal("0.75")
+
+
+class _Exact(Sequence[Decimal]):
+    """Sorted floats read back as exact decimals, only where a quantile looks."""
 
     def __init__(self, values: list[float]) -> None:
         self.values = values
@@ -239,8 +246,8 @@ class _Exact(Sequence[Fraction]):
     def __len__(self) -> int:
         return len(self.values)
 
-    def __getitem__(self, i: int) -> Fraction:  # type: ignore[override]
-        return Fraction(Decimal(repr(self.values[i])))
+    def __getitem__(self, i: int) -> Decimal:  # type: ignore[override]
+        return Decimal(repr(self.values[i]))
 
 
 def spread(values: Iterable[float]) -> Spread:
@@ -249,9 +256,9 @@ def spread(values: Iterable[float]) -> Spread:
         return Spread(len(ordered), None, None, None)
     return Spread(
         len(ordered),
-        round1(quantile(ordered, Fraction(1, 2))),
-        round1(quantile(ordered, Fraction(1, 4))),
-        round1(quantile(ordered, Fraction(3, 4))),
+        round1(quantile(ordered, HALF)),
+        round1(quantile(ordered, QUARTER)),
+        round1(quantile(ordered, THREE_QUARTERS)),
     )
 
 

@@ -215,6 +215,7 @@ def outcome_report(
     first = list(
         outcome_cohort(clinic_ids, start=start, end=end)
         .values_list(*COHORT_FIELDS)
+        .order_by()
         .annotate(
             done=Count(f"{checks}__id", filter=due),
             nrs12=Max(f"{checks}__pain_nrs", filter=final),
@@ -223,11 +224,12 @@ def outcome_report(
     )
     cuts = {r[0]: r[6] + dt.timedelta(weeks=outcomes.OUTCOME_WEEKS) for r in first}
     adherence = patient_outcomes.adherence_until(cuts)
+    due_before = [now - dt.timedelta(weeks=w) for w in REASSESSMENT_WEEKS]
     rows = []
     for row in first:
         pid, clinic_id, physio_id, given, family, email, at, nrs, odi, risk, pathway = row[:11]
         done, nrs12, odi12 = row[11:]
-        due_count = sum(1 for w in REASSESSMENT_WEEKS if at + dt.timedelta(weeks=w) <= now)
+        due_count = sum(at <= before for before in due_before)
         rows.append(
             outcomes.PatientOutcome(
                 patient_id=pid,

@@ -87,7 +87,7 @@ def dashboard_routes() -> list[str]:
 
 
 def url(path: str, pk: Any = 1) -> str:
-    return "/" + re.sub(r"<int:(patient_pk|pk|user_id)>", str(pk), path)
+    return "/" + re.sub(r"<int:\w+>", str(pk), path)
 
 
 def test_every_dashboard_route_is_listed_here():
@@ -176,3 +176,13 @@ def test_every_action_needs_the_csrf_token(world, path, method):
     reply.refresh_from_db()
     assert reply.worse_seen_at is None
     assert TOTPDevice.objects.filter(user=world.physio, confirmed=True).exists()
+
+
+def test_another_clinics_colleague_cannot_have_their_second_factor_reset(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.other_physio, name="phone", confirmed=True)
+    verified_login(client, world.admin)
+    response = client.post(f"/clinic/staff/{world.other_physio.pk}/reset-two-factor/")
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
