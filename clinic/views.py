@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -156,8 +156,9 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_required(admin=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET asks first (a reset locks the colleague out of their app at once); POST resets."""
     clinic = scope_of(request).clinic
     membership = (
         Membership.objects.filter(clinic=clinic, user_id=user_id).select_related("user").first()
@@ -165,6 +166,12 @@ def staff_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
     if membership is None:
         raise Http404("No such colleague.")
     colleague = membership.user
+    if request.method == "GET":
+        return render(
+            request,
+            "clinic/staff_reset_confirm.html",
+            {"colleague": colleague, "clinic": clinic, "nav": "staff"},
+        )
     try:
         services.second_factor_reset(clinic=clinic, user=colleague, by=request.user)  # type: ignore[arg-type]
     except DomainError as exc:

@@ -44,7 +44,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "accounts/two-factor/setup/": (("get", "post"), None),
     "accounts/two-factor/recovery-codes/": (("get", "post"), None),
     "clinic/staff/": (("get",), None),
-    "clinic/staff/<int:user_id>/reset-two-factor/": (("post",), "user"),
+    "clinic/staff/<int:user_id>/reset-two-factor/": (("get", "post"), "user"),
     "triage/": (("get",), None),
     "triage/outcomes/": (("get",), None),
     "triage/outcomes.csv": (("get",), None),

@@ -158,3 +158,19 @@ def test_the_recovery_codes_page_leads_back_to_the_dashboard(world):
     page = verified_login(Client(), world.physio).get("/accounts/two-factor/recovery-codes/")
     assert page.status_code == 200
     assert f'href="{TODAY}"' in page.content.decode()
+
+
+def test_resetting_a_colleagues_two_factor_asks_first(world):
+    """One click on the staff list must not lock a colleague out: it opens a question."""
+    device_for(world.physio)
+    admin = verified_login(Client(), world.admin)
+    url = f"/clinic/staff/{world.physio.pk}/reset-two-factor/"
+    listing = admin.get(STAFF).content.decode()
+    assert f'href="{url}"' in listing and f'action="{url}"' not in listing
+    question = admin.get(url)
+    assert question.status_code == 200
+    page = question.content.decode()
+    assert world.physio.get_full_name() in page and "Yes, reset it" in page
+    assert TOTPDevice.objects.filter(user=world.physio).exists()  # asking changed nothing
+    admin.post(url)
+    assert not TOTPDevice.objects.filter(user=world.physio).exists()
