@@ -163,7 +163,9 @@ def sentence(
     }
     if change.improvement > 0:
         text = (
-            gettext_noop("%(name)s down %(points)s since %(when)s: a clinically important improvement.")
+            gettext_noop(
+                "%(name)s down %(points)s since %(when)s: a clinically important improvement."
+            )
             if change.clinically_important
             else gettext_noop(
                 "%(name)s down %(points)s since %(when)s: not yet a clinically important change."
