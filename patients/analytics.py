@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Case, Count, F, FloatField, Max, Q, QuerySet, Sum, Value, When
@@ -31,6 +31,85 @@ class Window:
     end: dt.datetime
     previous_start: dt.datetime
     days: int
+
+
+class TriggerCount(TypedDict):
+    code: str
+    count: int
+
+
+class ReliefStats(TypedDict):
+    method: str
+    uses: int
+    mean_effect: float
+    good: int
+
+
+class HourCount(TypedDict):
+    hour: int
+    episodes: int
+
+
+class WeekdayCount(TypedDict):
+    weekday: str
+    episodes: int
+
+
+class PreviousWindow(TypedDict):
+    episodes: int
+    mean_intensity: float | None
+
+
+class Trend(TypedDict):
+    episodes_change_pct: float | None
+    mean_intensity_change: float | None
+
+
+# "from" is a keyword, hence the functional form.
+PatientSummary = TypedDict(
+    "PatientSummary",
+    {
+        "days": int,
+        "timezone": str,
+        "from": dt.datetime,
+        "to": dt.datetime,
+        "episodes": int,
+        "episodes_per_week": float,
+        "mean_intensity": float | None,
+        "peak_intensity": int | None,
+        "total_duration_minutes": int,
+        "median_duration_minutes": float | None,
+        "triggers": list[TriggerCount],
+        "relief": list[ReliefStats],
+        "by_hour": list[HourCount],
+        "by_weekday": list[WeekdayCount],
+        "previous": PreviousWindow,
+        "trend": Trend,
+    },
+)
+
+
+class RisingPatient(TypedDict):
+    id: int
+    name: str
+    episodes: int
+    previous_episodes: int
+    mean_intensity: float | None
+    previous_mean_intensity: float | None
+
+
+ClinicSummary = TypedDict(
+    "ClinicSummary",
+    {
+        "days": int,
+        "from": dt.datetime,
+        "to": dt.datetime,
+        "episodes": int,
+        "patients_reporting": int,
+        "top_triggers": list[TriggerCount],
+        "rising_patients": list[RisingPatient],
+    },
+)
 
 
 def window(days: int, tz: dt.tzinfo, now: dt.datetime | None = None) -> Window:
@@ -74,7 +153,7 @@ def _change(current: float | None, previous: float | None) -> float | None:
 
 def patient_summary(
     patient: Patient, *, days: int, now: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> PatientSummary:
     tz = ZoneInfo(str(patient.timezone))
     w = window(days, tz, now)
     mine = live_episodes().filter(patient=patient)
@@ -103,14 +182,20 @@ def patient_summary(
         .annotate(n=Count("id"))
         .values_list("d", "n")
     )
-    triggers = list(
-        EpisodeTrigger.objects.filter(episode__in=current)
+    triggers = [
+        TriggerCount(code=row["code"], count=row["count"])
+        for row in EpisodeTrigger.objects.filter(episode__in=current)
         .values("code")
         .annotate(count=Count("id"))
         .order_by("-count", "code")
-    )
+    ]
     relief = [
-        {**row, "mean_effect": round(row["mean_effect"], 2)}
+        ReliefStats(
+            method=row["method"],
+            uses=row["uses"],
+            mean_effect=round(row["mean_effect"], 2),
+            good=row["good"],
+        )
         for row in EpisodeRelief.objects.filter(episode__in=current)
         .values("method")
         .annotate(
@@ -197,26 +282,27 @@ def rising_patients(patients: QuerySet[Patient], w: Window) -> QuerySet[Patient,
 
 def clinic_summary(
     patients: QuerySet[Patient], *, days: int, tz: dt.tzinfo, now: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> ClinicSummary:
     w = window(days, tz, now)
     current = live_episodes().filter(
         patient__in=patients, started_at__gte=w.start, started_at__lte=w.end
     )
-    triggers = list(
-        EpisodeTrigger.objects.filter(episode__in=current)
+    triggers = [
+        TriggerCount(code=row["code"], count=row["count"])
+        for row in EpisodeTrigger.objects.filter(episode__in=current)
         .values("code")
         .annotate(count=Count("id"))
         .order_by("-count", "code")[:10]
-    )
+    ]
     rising = [
-        {
-            "id": p["id"],
-            "name": f"{p['first_name']} {p['last_name']}",
-            "episodes": p["current_episodes"],
-            "previous_episodes": p["previous_episodes"],
-            "mean_intensity": _rounded(p["current_intensity"]),
-            "previous_mean_intensity": _rounded(p["previous_intensity"]),
-        }
+        RisingPatient(
+            id=p["id"],
+            name=f"{p['first_name']} {p['last_name']}",
+            episodes=p["current_episodes"],
+            previous_episodes=p["previous_episodes"],
+            mean_intensity=_rounded(p["current_intensity"]),
+            previous_mean_intensity=_rounded(p["previous_intensity"]),
+        )
         for p in rising_patients(patients, w)[:50]
     ]
     return {

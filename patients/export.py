@@ -47,12 +47,26 @@ class ExportPart:
 
 
 Contributor = Callable[[Patient], ExportPart]
-_contributors: list[Contributor] = []
 
 
-def register(contributor: Contributor) -> None:
-    if contributor not in _contributors:
-        _contributors.append(contributor)
+@dataclass(frozen=True)
+class Contribution:
+    key: str
+    contributor: Contributor
+    # The output serializer of one record: the API declares and renders the part with it.
+    records: type[Any]
+
+
+_contributions: list[Contribution] = []
+
+
+def register(key: str, contributor: Contributor, *, records: type[Any]) -> None:
+    if all(c.key != key for c in _contributions):
+        _contributions.append(Contribution(key, contributor, records))
+
+
+def contributions() -> tuple[Contribution, ...]:
+    return tuple(_contributions)
 
 
 def patient_ref(patient: Patient) -> dict[str, str]:
@@ -92,7 +106,7 @@ def _patient_resource(patient: Patient) -> dict[str, Any]:
     }
 
 
-def _episodes(patient: Patient) -> ExportPart:
+def episodes(patient: Patient) -> ExportPart:
     part = ExportPart("episodes")
     episodes = (
         Episode.objects.filter(patient=patient, deleted_at__isnull=True)
@@ -156,18 +170,14 @@ def _episodes(patient: Patient) -> ExportPart:
     return part
 
 
-register(_episodes)
-
-
 def patient_export_json(patient: Patient) -> dict[str, Any]:
     document: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "format": "clinic-export/1",
         "patient": _profile(patient),
     }
-    for contributor in _contributors:
-        part = contributor(patient)
-        document[part.key] = part.records
+    for c in _contributions:
+        document[c.key] = c.contributor(patient).records
     return document
 
 
@@ -178,8 +188,8 @@ def _entry_uuid(resource: dict[str, Any]) -> uuid.UUID:
 
 def patient_export_fhir(patient: Patient) -> dict[str, Any]:
     resources = [_patient_resource(patient)]
-    for contributor in _contributors:
-        resources.extend(contributor(patient).resources)
+    for c in _contributions:
+        resources.extend(c.contributor(patient).resources)
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

@@ -35,14 +35,23 @@ def _phone_digits() -> Any:
 
 def _phone_query(text: str) -> Q | None:
     """Digits typed as a phone number match however the number was written: the trunk 0 is
-    dropped so "07700 900123" finds "+44 7700 900123"."""
+    dropped so "07700 900123" finds "+44 7700 900123", and the other way round."""
     if not PHONE_TEXT.match(text):
         return None
     # "+44 (0)7700..." writes the trunk 0 that is not dialled from abroad.
-    digits = re.sub(r"\D", "", text.replace("(0)", "")).lstrip("0")
+    written = text.strip()
+    international = written.startswith(("+", "00"))
+    digits = re.sub(r"\D", "", written.replace("(0)", "")).lstrip("0")
     if len(digits) < 4:
         return None
-    return Q(phone_digits__contains=digits)
+    query = Q(phone_digits__contains=digits)
+    if international:
+        # "+44 7700 900123" (caller ID) finds "07700 900123": the number without its country
+        # code (one to three digits) is what was written nationally.
+        for cut in (1, 2, 3):
+            if len(digits) - cut >= 7:
+                query |= Q(phone_digits__contains=digits[cut:])
+    return query
 
 
 def patients_matching(patients: QuerySet[Patient], text: str) -> QuerySet[Patient]:

@@ -12,6 +12,10 @@ class ProgramsConfig(AppConfig):
 
         panels.register()
         notifications.register()
-        patient_export.register(export.programs)
-        patient_export.register(export.sessions)
+        from .api.export_serializers import ProgramRecordSerializer, SessionRecordSerializer
+
+        patient_export.register("programs", export.programs, records=ProgramRecordSerializer)
+        patient_export.register(
+            "exercise_sessions", export.sessions, records=SessionRecordSerializer
+        )
         outcomes.register_adherence(selectors.adherence_until)

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, Phase, settings
 from rest_framework.test import APIClient
 
 from tests.conftest import World
+from tests.dashboard.helpers import code, device_for
 from tests.factories import PASSWORD
 from tests.patients.test_episodes import episode
 from tests.triage.helpers import EMERGENCY, answers
@@ -77,7 +78,8 @@ def credentials(world: World) -> dict[str, Callable[[], dict[str, str]]]:
         "anonymous": dict,
         "patient": lambda: sign_in(world.patient_user.email),
         "physiotherapist": lambda: sign_in(world.physio.email),
-        "clinic_admin": lambda: sign_in(world.admin.email),
+        # Clinic admins must pass the second factor: the code of their authenticator app.
+        "clinic_admin": lambda: sign_in(world.admin.email, otp=code(device_for(world.admin))),
     }
 
 

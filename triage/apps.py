@@ -11,5 +11,9 @@ class TriageConfig(AppConfig):
 
         notifications.register()
         panels.register()
-        patient_export.register(export.intakes)
-        patient_export.register(export.reassessments)
+        from .api.export_serializers import IntakeRecordSerializer, ReassessmentRecordSerializer
+
+        patient_export.register("intakes", export.intakes, records=IntakeRecordSerializer)
+        patient_export.register(
+            "reassessments", export.reassessments, records=ReassessmentRecordSerializer
+        )

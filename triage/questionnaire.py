@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from . import instruments
 
@@ -518,7 +518,44 @@ def validate_answers(data: Mapping[str, Any]) -> dict[str, str]:
     return problems
 
 
-def form_definition() -> dict[str, Any]:
+class FormField(TypedDict):
+    name: str
+    type: FieldType
+    question: str
+    group: str
+    required: bool
+    minimum: int | None
+    maximum: int | None
+    choices: list[str]
+
+
+class StartBackForm(TypedDict):
+    preamble: str
+    items: list[str]
+    responses: list[str]
+    item9_responses: list[str]
+    copyright: str
+
+
+class OswestrySection(TypedDict):
+    name: str
+    label: str
+
+
+class OswestryForm(TypedDict):
+    sections: list[OswestrySection]
+    scores: list[int]
+
+
+class IntakeForm(TypedDict):
+    version: str
+    groups: list[str]
+    fields: list[FormField]
+    start_back: StartBackForm
+    oswestry: OswestryForm
+
+
+def form_definition() -> IntakeForm:
     """The intake form as plain data, for the app to render (and to stay in step with)."""
     return {
         "version": QUESTIONNAIRE_VERSION,

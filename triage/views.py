@@ -20,6 +20,7 @@ from clinic.errors import DomainError
 from clinic.forms import error_summary
 
 from . import outcomes, selectors, services
+from .explain import flag_words
 from .forms import UNANSWERED, UNANSWERED_WHY, IntakeForm, OutcomesForm, ResolveForm, ReviewForm
 from .models import Assessment, Escalation
 
@@ -152,10 +153,13 @@ def intake(request: HttpRequest, patient_pk: int) -> HttpResponse:
             audit.record(request, action=audit.Action.CREATE, patients=[patient],
                          object_type="intake", object_ids=[recorded.pk])  # fmt: skip
             result = recorded.assessment
+            # Plain words: the stored clinician_summary is the machine record (flag ids, rules).
+            if result.flags:
+                finding = f", possible {flag_words(result.flags)}."
+            else:
+                finding = ", no red flag." if result.urgency == "routine" else "."
             messages.success(
-                request,
-                f"Intake recorded: {result.get_urgency_display().upper()}. "
-                f"{result.clinician_summary}",
+                request, f"Screening saved: {result.get_urgency_display().upper()}{finding}"
             )
             return redirect(reverse("dashboard:patient", args=[patient.pk]) + "#assessments")
     return render(

@@ -29,6 +29,19 @@ ERROR_SCHEMA = {
         }
     },
 }
+# Validation reasons by field, as DRF gives them: a list of reasons; for a nested object, the
+# same map again; for a list of objects, one map per item (empty for a valid item).
+FIELD_ERRORS_REF = {"$ref": "#/components/schemas/FieldErrors"}
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "Each offending field and its reasons (nested for objects and lists)",
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"oneOf": [{"type": "string"}, FIELD_ERRORS_REF]}},
+            FIELD_ERRORS_REF,
+        ]
+    },
+}
 ERRORS = {
     "400": "Invalid input: the fields and reasons are listed",
     "401": "Not authenticated",
@@ -49,6 +62,7 @@ def add_error_responses(
 ) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
+    schemas["FieldErrors"] = FIELD_ERRORS_SCHEMA
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():

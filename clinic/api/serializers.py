@@ -195,6 +195,20 @@ class OptionalEmailField(serializers.EmailField):
         super().__init__(**kwargs)
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A timestamp kept in the offset it was computed in (a patient's or a clinic's local
+    midnight), where the default field would convert it to UTC."""
+
+    def to_representation(self, value: Any) -> str:
+        text: str = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@extend_schema_field({"$ref": "#/components/schemas/FieldErrors"})
+class FieldErrorsField(serializers.DictField):
+    """Validation reasons by field (the FieldErrors component, added by clinic.api.schema)."""
+
+
 class NoInputSerializer(StrictInputMixin, serializers.Serializer):
     """The body of an action that takes none: nothing, or an empty JSON object."""
 
@@ -202,3 +216,10 @@ class NoInputSerializer(StrictInputMixin, serializers.Serializer):
 def refuse_any_input(request: Any) -> None:
     """For a POST that takes no body: a malformed or non-empty one is a 400, like anywhere."""
     NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    """What a sign-in answers (a password login, an accepted invitation)."""
+
+    access = serializers.CharField(help_text="Short-lived: send as Authorization: Bearer")
+    refresh = serializers.CharField(help_text="Exchange at auth/token/refresh/; revoke at logout")

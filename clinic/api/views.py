@@ -8,7 +8,7 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from . import tokens
-from .serializers import StrictInputMixin
+from .serializers import StrictInputMixin, TokenPairSerializer
 
 
 class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistSerializer):
@@ -26,6 +26,7 @@ class TokenBlacklistSerializer(StrictInputMixin, jwt_serializers.TokenBlacklistS
     "authenticator app but has none yet (set it up on the dashboard). The tokens carry "
     "`otp_verified`; clinic endpoints refuse (403 `two_factor_required`) a token without it "
     "for a user who must use the second factor.",
+    responses=TokenPairSerializer,
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
     serializer_class = tokens.TokenObtainSerializer
@@ -62,4 +63,10 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
 
 @extend_schema(tags=["auth"], summary="Log out: revoke the refresh token")
 class LogoutView(jwt_views.TokenBlacklistView):
-    serializer_class = TokenBlacklistSerializer  # type: ignore[assignment]
+    serializer_class = TokenBlacklistSerializer
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # simplejwt answers "{}"; the schema promises no body, so there is none.
+        response = super().post(request, *args, **kwargs)
+        response.data = None
+        return response

@@ -187,6 +187,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Back-pain clinic")
 # English or Spanish, each app's catalogue under <app>/locale/ (compiled by `make`).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Day-first English formats for patients (clinic/l10n/en); Spanish uses Django's own.
+FORMAT_MODULE_PATH = ["clinic.l10n"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -261,7 +263,15 @@ SPECTACULAR_SETTINGS = {
         "clinic.api.schema.add_error_responses",
     ],
     # One schema name for a choice set that several models share.
-    "ENUM_NAME_OVERRIDES": {"MovementDirectionEnum": "patients.vocabulary.MovementDirection"},
+    "ENUM_NAME_OVERRIDES": {
+        "MovementDirectionEnum": "patients.vocabulary.MovementDirection",
+        "TriggerEnum": "patients.vocabulary.Trigger",
+        "IntakeGroupEnum": "triage.questionnaire.GROUPS",
+        "EscalationStatusEnum": "triage.models.Escalation.Status",
+        "EscalationLevelEnum": "triage.models.Escalation.Level",
+        "UrgencyEnum": "triage.models.Urgency",
+        "PathwayEnum": "programs.models.Pathway",
+    },
 }
 
 # Cache (throttle counters): Redis when configured, so every web process shares the counts.

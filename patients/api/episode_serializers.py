@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from clinic.api.serializers import RejectUnknownFieldsMixin
+from clinic.api.serializers import LocalDateTimeField, RejectUnknownFieldsMixin
 
 from ..models import Episode
 from ..vocabulary import (
@@ -165,8 +165,32 @@ class EpisodeSyncSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
 
 
+class EpisodeMedicineOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    dose = serializers.CharField(allow_blank=True)
+    taken_at = serializers.DateTimeField(allow_null=True)
+
+
+class PatientMedicationNoteSerializer(serializers.Serializer):
+    """A medication-safety note (clinical reference §8) in the patient's words."""
+
+    id = serializers.CharField(help_text="The rule: MED1, MED2...")
+    medicines = serializers.ListField(child=serializers.CharField())
+    message = serializers.CharField()
+
+
+class MedicationNoteSerializer(serializers.Serializer):
+    """A medication-safety note as triage stored it, for clinicians."""
+
+    id = serializers.CharField(help_text="The rule: MED1 ... MED11")
+    medicines = serializers.ListField(child=serializers.CharField())
+    clinician_message = serializers.CharField()
+    patient_message = serializers.CharField(allow_null=True)
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
 class EpisodeTriageSerializer(serializers.Serializer):
-    urgency = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=["emergency", "urgent", "soon", "routine"])
     flags = serializers.ListField(child=serializers.CharField())
     safety_message = serializers.CharField(help_text="Show this to the patient, as it is")
     escalated = serializers.BooleanField(help_text="The clinic has been alerted")
@@ -210,6 +234,8 @@ class EpisodeDeletedSerializer(serializers.Serializer):
 
 
 def episode_deleted_body(episode: Episode) -> dict[str, Any]:
+    deleted_at = episode.deleted_at
+    assert deleted_at is not None  # noqa: S101 - only a deleted episode gets this answer
     triage = episode_triage(episode)
     message = _(
         "You deleted this episode earlier, so it stays deleted; "
@@ -223,10 +249,21 @@ def episode_deleted_body(episode: Episode) -> dict[str, Any]:
         "episode": {
             "id": episode.pk,
             "client_id": str(episode.client_id),
-            "deleted_at": serializers.DateTimeField().to_representation(episode.deleted_at),
+            "deleted_at": serializers.DateTimeField().to_representation(deleted_at),
         },
         "triage": triage,
     }
+
+
+class RedFlagAnswersSerializer(serializers.Serializer):
+    """The mini red-flag check as the diary shows it: every question, false unless ticked."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        asked = RedFlagsSerializer().fields
+        return {
+            name: serializers.BooleanField(help_text=asked[name].help_text)
+            for name in EPISODE_RED_FLAGS
+        }
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
@@ -237,6 +274,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
     relief = serializers.SerializerMethodField()
     red_flags = serializers.SerializerMethodField()
     triage = serializers.SerializerMethodField()
+    medicines = EpisodeMedicineOutSerializer(many=True, read_only=True)
     medication_notes = serializers.SerializerMethodField()
 
     class Meta:
@@ -252,9 +290,11 @@ class EpisodeSerializer(serializers.ModelSerializer):
     def get_triggers(self, obj: Episode) -> list[str]:
         return sorted(t.code for t in obj.triggers.all())
 
+    @extend_schema_field(ReliefSerializer(many=True))
     def get_relief(self, obj: Episode) -> list[dict[str, str]]:
         return [{"method": r.method, "effect": r.effect} for r in obj.relief.all()]
 
+    @extend_schema_field(RedFlagAnswersSerializer)
     def get_red_flags(self, obj: Episode) -> dict[str, bool]:
         return {name: bool(obj.red_flags.get(name)) for name in EPISODE_RED_FLAGS}
 
@@ -262,6 +302,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
     def get_triage(self, obj: Episode) -> dict[str, Any] | None:
         return episode_triage(obj)
 
+    @extend_schema_field(PatientMedicationNoteSerializer(many=True))
     def get_medication_notes(self, obj: Episode) -> list[dict[str, Any]]:
         # Patients get the plain-language notes only (MED1, MED2); clinicians get them all.
         return [
@@ -272,5 +313,92 @@ class EpisodeSerializer(serializers.ModelSerializer):
 
 
 class ClinicianEpisodeSerializer(EpisodeSerializer):
+    @extend_schema_field(MedicationNoteSerializer(many=True))
     def get_medication_notes(self, obj: Episode) -> list[dict[str, Any]]:
         return list(obj.medication_notes)
+
+
+# --- statistics (analytics.PatientSummary, analytics.ClinicSummary) -------------------------
+
+
+class _WindowSerializer(serializers.Serializer):
+    days = serializers.IntegerField(help_text="Window length in days")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "from" is a Python keyword, so the window's bounds cannot be class attributes.
+        fields = super().get_fields()
+        bounds = {
+            "from": LocalDateTimeField(help_text="The first local midnight of the window"),
+            "to": LocalDateTimeField(help_text="Now: the end of the window"),
+        }
+        return {"days": fields.pop("days"), **bounds, **fields}
+
+
+class TriggerCountSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Trigger.choices)
+    count = serializers.IntegerField()
+
+
+class ReliefStatsSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ReliefMethod.choices)
+    uses = serializers.IntegerField()
+    mean_effect = serializers.FloatField(help_text="none 0, some 1, good 2; mean of the uses")
+    good = serializers.IntegerField(help_text="Uses that gave good relief")
+
+
+class HourCountSerializer(serializers.Serializer):
+    hour = serializers.IntegerField(min_value=0, max_value=23)
+    episodes = serializers.IntegerField()
+
+
+class WeekdayCountSerializer(serializers.Serializer):
+    weekday = serializers.ChoiceField(choices=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    episodes = serializers.IntegerField()
+
+
+class PreviousWindowSerializer(serializers.Serializer):
+    episodes = serializers.IntegerField()
+    mean_intensity = serializers.FloatField(allow_null=True)
+
+
+class TrendSerializer(serializers.Serializer):
+    episodes_change_pct = serializers.FloatField(
+        allow_null=True, help_text="Null when the previous window had no episodes"
+    )
+    mean_intensity_change = serializers.FloatField(allow_null=True)
+
+
+class PatientSummarySerializer(_WindowSerializer):
+    """One patient's diary over a window of whole local days, and the window before it."""
+
+    timezone = serializers.CharField()
+    episodes = serializers.IntegerField()
+    episodes_per_week = serializers.FloatField()
+    mean_intensity = serializers.FloatField(allow_null=True)
+    peak_intensity = serializers.IntegerField(allow_null=True)
+    total_duration_minutes = serializers.IntegerField()
+    median_duration_minutes = serializers.FloatField(allow_null=True)
+    triggers = TriggerCountSerializer(many=True)
+    relief = ReliefStatsSerializer(many=True)
+    by_hour = HourCountSerializer(many=True, help_text="24 rows, local hours 0-23")
+    by_weekday = WeekdayCountSerializer(many=True, help_text="7 rows, Monday first")
+    previous = PreviousWindowSerializer()
+    trend = TrendSerializer()
+
+
+class RisingPatientSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    episodes = serializers.IntegerField()
+    previous_episodes = serializers.IntegerField()
+    mean_intensity = serializers.FloatField(allow_null=True)
+    previous_mean_intensity = serializers.FloatField(allow_null=True)
+
+
+class ClinicSummarySerializer(_WindowSerializer):
+    """Across the caller's clinics: the commonest triggers and the patients getting worse."""
+
+    episodes = serializers.IntegerField()
+    patients_reporting = serializers.IntegerField()
+    top_triggers = TriggerCountSerializer(many=True, help_text="At most 10")
+    rising_patients = RisingPatientSerializer(many=True, help_text="At most 50, worst first")

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.api.permissions import IsClinician, IsPatient
+from clinic.api.serializers import FieldErrorsField
 from clinic.audit import Action, AuditedViewSetMixin, record
 from clinic.idempotency import PARAMETER, idempotent
 
@@ -39,12 +40,14 @@ from ..vocabulary import (
 )
 from .episode_serializers import (
     ClinicianEpisodeSerializer,
+    ClinicSummarySerializer,
     EpisodeDeletedSerializer,
     EpisodeInputSerializer,
     EpisodeSerializer,
     EpisodeSyncSerializer,
     EpisodeTriageSerializer,
     EpisodeUpdateSerializer,
+    PatientSummarySerializer,
     episode_deleted_body,
     episode_triage,
 )
@@ -214,7 +217,7 @@ class EpisodeViewSet(
                             "deleted, but a red flag in the item is still re-triaged",
                         ),
                         "id": serializers.IntegerField(allow_null=True),
-                        "errors": serializers.DictField(),
+                        "errors": FieldErrorsField(help_text="Empty unless rejected"),
                         "triage": EpisodeTriageSerializer(
                             allow_null=True,
                             help_text="The episode's re-triage: show its safety_message",
@@ -266,13 +269,18 @@ class EpisodeViewSet(
     def vocabulary(self, request: Request) -> Response:
         return Response(EpisodeVocabularySerializer(episode_vocabulary()).data)
 
-    @extend_schema(parameters=[DAYS], responses=dict, summary="Statistics for the app's charts")
+    @extend_schema(
+        parameters=[DAYS],
+        responses=PatientSummarySerializer,
+        summary="Statistics for the app's charts",
+    )
     @action(detail=False, methods=["get"])
     def summary(self, request: Request) -> Response:
         patient = request.user.patient  # type: ignore[union-attr]
         days = parse_days(request)
         record(request, action=Action.VIEW, patients=[patient], object_type="episode_summary")
-        return Response(analytics.patient_summary(patient, days=days))
+        summary = analytics.patient_summary(patient, days=days)
+        return Response(PatientSummarySerializer(summary).data)
 
 
 @extend_schema(tags=["clinic: episodes"])
@@ -297,15 +305,16 @@ class PatientEpisodeViewSet(
             return Episode.objects.none()
         return episode_queryset({"patient": self.patient()})
 
-    @extend_schema(parameters=[DAYS], responses=dict)
+    @extend_schema(parameters=[DAYS], responses=PatientSummarySerializer)
     @action(detail=False, methods=["get"])
     def summary(self, request: Request, patient_pk: str | None = None) -> Response:
         patient, days = self.patient(), parse_days(request)
         record(request, action=Action.VIEW, patients=[patient], object_type="episode_summary")
-        return Response(analytics.patient_summary(patient, days=days))
+        summary = analytics.patient_summary(patient, days=days)
+        return Response(PatientSummarySerializer(summary).data)
 
 
-@extend_schema(tags=["clinic: episodes"], parameters=[DAYS], responses=dict)
+@extend_schema(tags=["clinic: episodes"], parameters=[DAYS], responses=ClinicSummarySerializer)
 class ClinicEpisodeSummaryView(APIView):
     """Across the caller's clinics: the commonest triggers and patients who are getting worse."""
 
@@ -319,4 +328,4 @@ class ClinicEpisodeSummaryView(APIView):
         )
         shown = Patient.objects.filter(pk__in=[p["id"] for p in summary["rising_patients"]])
         record(request, action=Action.LIST, patients=shown, object_type="episode_summary")
-        return Response(summary)
+        return Response(ClinicSummarySerializer(summary).data)

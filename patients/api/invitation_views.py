@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from clinic.api.serializers import RejectUnknownFieldsMixin
+from clinic.api.serializers import RejectUnknownFieldsMixin, TokenPairSerializer
 
 from .. import services
 
@@ -33,11 +33,6 @@ class InvitationSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     email = serializers.EmailField()
     clinic_name = serializers.CharField()
-
-
-class TokenPairSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
 
 
 def _usable(token: str) -> object:

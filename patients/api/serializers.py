@@ -96,6 +96,12 @@ class PatientSerializer(serializers.ModelSerializer):
     aggravating_direction = serializers.ChoiceField(
         choices=MovementDirection.choices, allow_blank=True, read_only=True
     )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank: the clinic's language.",
+    )
     quiet_hours_start = TimeOfDayField()
     quiet_hours_end = TimeOfDayField()
     physiotherapist = PhysiotherapistSerializer(allow_null=True)

@@ -31,6 +31,7 @@ from ..export import patient_export_fhir, patient_export_json
 from ..followups import KINDS
 from ..models import Patient
 from ..selectors import patients_for_clinician
+from .export_serializers import FhirBundleSerializer, PatientExportSerializer
 from .filters import PatientFilter
 from .serializers import (
     EraseConfirmSerializer,
@@ -186,12 +187,17 @@ class AccessLogView(generics.ListAPIView):
 def _export(request: Request, patient: Patient, fhir: bool) -> Response:
     record(request, action=Action.EXPORT, patients=[patient], object_type="patient",
            object_ids=[patient.pk])  # fmt: skip
-    body = patient_export_fhir(patient) if fhir else patient_export_json(patient)
+    if fhir:
+        body = patient_export_fhir(patient)  # FHIR's own shape, declared as a Bundle
+    else:
+        body = PatientExportSerializer(patient_export_json(patient)).data
     name = f"patient-{patient.pk}{'-fhir' if fhir else ''}.json"
     return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@extend_schema(tags=["me"], responses=dict, summary="All my data as one JSON document")
+@extend_schema(
+    tags=["me"], responses=PatientExportSerializer, summary="All my data as one JSON document"
+)
 class MyExportView(APIView):
     permission_classes = [IsPatient]
     throttle_scope = "export"
@@ -201,12 +207,18 @@ class MyExportView(APIView):
         return _export(request, request.user.patient, self.fhir)  # type: ignore[union-attr]
 
 
-@extend_schema(tags=["me"], responses=dict, summary="All my data as a FHIR R4 Bundle")
+@extend_schema(
+    tags=["me"], responses=FhirBundleSerializer, summary="All my data as a FHIR R4 Bundle"
+)
 class MyFhirExportView(MyExportView):
     fhir = True
 
 
-@extend_schema(tags=["clinic: patients"], responses=dict, summary="A patient's data as JSON")
+@extend_schema(
+    tags=["clinic: patients"],
+    responses=PatientExportSerializer,
+    summary="A patient's data as JSON",
+)
 class PatientExportView(APIView):
     permission_classes = [IsClinician]
     throttle_scope = "export"
@@ -217,7 +229,11 @@ class PatientExportView(APIView):
         return _export(request, patient, self.fhir)
 
 
-@extend_schema(tags=["clinic: patients"], responses=dict, summary="A patient's data as FHIR R4")
+@extend_schema(
+    tags=["clinic: patients"],
+    responses=FhirBundleSerializer,
+    summary="A patient's data as FHIR R4",
+)
 class PatientFhirExportView(PatientExportView):
     fhir = True
 

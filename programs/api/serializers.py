@@ -80,7 +80,14 @@ class OptionalUrlField(serializers.Field):
         return value or None
 
 
+def steps_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Instructions, in order"
+    )
+
+
 class ExerciseSerializer(serializers.ModelSerializer):
+    steps = steps_field()
     default_dosage = DosageSerializer(source="*")
     shipped = serializers.BooleanField(source="is_shipped")
     media_url = OptionalUrlField(read_only=True)
@@ -110,6 +117,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
 class PatientExerciseSerializer(serializers.ModelSerializer):
     """What the app shows of an exercise."""
 
+    steps = steps_field()
     media_url = OptionalUrlField(read_only=True)
 
     class Meta:
@@ -365,6 +373,22 @@ class EndInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class PathwayRefSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Pathway.choices)
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class AssessmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class DirectionConflictSerializer(serializers.Serializer):
+    exercise = serializers.IntegerField()
+    name = serializers.CharField()
+    direction = serializers.ChoiceField(choices=EXERCISE_DIRECTIONS)
+
+
 class SuggestionSerializer(serializers.Serializer):
     pathway = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
@@ -373,19 +397,23 @@ class SuggestionSerializer(serializers.Serializer):
     open_escalation = serializers.BooleanField()
     active_program = serializers.IntegerField(source="active_program_id", allow_null=True)
 
+    @extend_schema_field(PathwayRefSerializer(allow_null=True))
     def get_pathway(self, obj: Suggestion) -> dict[str, str] | None:
         if obj.pathway not in Pathway.values:
             return None
         return {"code": obj.pathway, "label": Pathway(obj.pathway).label}
 
+    @extend_schema_field(AssessmentRefSerializer(allow_null=True))
     def get_assessment(self, obj: Suggestion) -> dict[str, Any] | None:
         if obj.assessment_id is None:
             return None
         return {"id": obj.assessment_id, "created_at": obj.assessed_at}
 
+    @extend_schema_field(TemplateSerializer(allow_null=True))
     def get_suggested_template(self, obj: Suggestion) -> dict[str, Any] | None:
         return TemplateSerializer(obj.template).data if obj.template else None
 
+    @extend_schema_field(DirectionConflictSerializer(many=True))
     def get_direction_conflicts(self, obj: Suggestion) -> list[dict[str, Any]]:
         return [
             {"exercise": e.pk, "name": e.name, "direction": e.direction}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.models import FollowUpReply, PatientNote
 from programs import catalogue, services
@@ -19,14 +20,14 @@ from tests.triage.helpers import EMERGENCY
 from triage.models import AssessmentReview, Escalation
 
 from .conftest import record_intake
-from .helpers import verified_login
+from .helpers import device_for, verified_login
 from .test_today import worse_reply
 
 DASHBOARD_MODULES = ("clinic.views", "clinic.twofactor", "patients.views", "triage.views",
                      "programs.views")  # fmt: skip
 NOT_DASHBOARD = {"healthz", "invitation_accept", "followup_reply", "followup_unsubscribe"}
 
-# path -> (methods, what its <pk> or <patient_pk> stands for)
+# path -> (methods, what its <pk>, <patient_pk> or <user_id> stands for)
 ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "": (("get",), None),
     "today/": (("get",), None),
@@ -41,7 +42,12 @@ ROUTES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "clinic/settings/": (("get", "post"), None),
     "accounts/two-factor/": (("get", "post"), None),
     "accounts/two-factor/setup/": (("get", "post"), None),
+    "accounts/two-factor/recovery-codes/": (("get", "post"), None),
+    "clinic/staff/": (("get",), None),
+    "clinic/staff/<int:user_id>/reset-two-factor/": (("post",), "user"),
     "triage/": (("get",), None),
+    "triage/outcomes/": (("get",), None),
+    "triage/outcomes.csv": (("get",), None),
     "triage/escalations/<int:pk>/acknowledge/": (("post",), "escalation"),
     "triage/escalations/<int:pk>/resolve/": (("post",), "escalation"),
     "triage/assessments/<int:pk>/review/": (("post",), "assessment"),
@@ -81,7 +87,7 @@ def dashboard_routes() -> list[str]:
 
 
 def url(path: str, pk: Any = 1) -> str:
-    return "/" + re.sub(r"<int:(patient_)?pk>", str(pk), path)
+    return "/" + re.sub(r"<int:\w+>", str(pk), path)
 
 
 def test_every_dashboard_route_is_listed_here():
@@ -109,7 +115,9 @@ def theirs(world) -> dict[str, int]:
     template = catalogue.template_copy(template=shipped, clinic=world.other_clinic)
     Escalation.objects.filter(pk=escalation.pk).update(status="open")
     reply = worse_reply(world.foreign_patient)
+    device_for(world.other_physio)  # a colleague's second factor that only their admin may reset
     return {
+        "user": world.other_physio.pk,
         "reply": reply.pk,
         "patient": world.foreign_patient.pk,
         "escalation": escalation.pk,
@@ -134,7 +142,8 @@ def test_patients_cannot_use_the_dashboard(client, world, path, method):
 
 @pytest.mark.parametrize(("path", "method"), OBJECT_CASES)
 def test_another_clinics_objects_are_404_and_unchanged(client, world, theirs, path, method):
-    client.force_login(world.physio)
+    # The clinic admin reaches the most (resetting a colleague's two-factor is theirs alone).
+    verified_login(client, world.admin)
     target = url(path, theirs[ROUTES[path][1]])
     response = getattr(client, method)(target, {"note": "x", "text": "x", "reason": "x"})
     assert response.status_code == 404, target
@@ -146,6 +155,7 @@ def test_another_clinics_objects_are_404_and_unchanged(client, world, theirs, pa
     assert ProgramTemplate.objects.get(pk=theirs["template"]).is_active
     assert not PatientNote.objects.exists()
     assert FollowUpReply.objects.get(pk=theirs["reply"]).worse_seen_at is None
+    assert TOTPDevice.objects.filter(user_id=theirs["user"], confirmed=True).exists()
 
 
 @pytest.mark.parametrize(("path", "method"), POSTS)
@@ -155,7 +165,9 @@ def test_every_action_needs_the_csrf_token(world, path, method):
     reply = worse_reply(world.patient)
     strict = verified_login(Client(enforce_csrf_checks=True), world.admin)
     kinds = {"patient": world.patient.pk, "escalation": escalation.pk,
-             "assessment": escalation.assessment_id, "reply": reply.pk}  # fmt: skip
+             "assessment": escalation.assessment_id, "reply": reply.pk,
+             "user": world.physio.pk}  # fmt: skip
+    device_for(world.physio)
     pk = kinds.get(ROUTES[path][1] or "", 1)
     response = strict.post(url(path, pk), {"note": "x", "text": "x", "clinic": world.clinic.pk})
     assert response.status_code == 403, path
@@ -163,3 +175,14 @@ def test_every_action_needs_the_csrf_token(world, path, method):
     assert escalation.status == "open" and not PatientNote.objects.exists()
     reply.refresh_from_db()
     assert reply.worse_seen_at is None
+    assert TOTPDevice.objects.filter(user=world.physio, confirmed=True).exists()
+
+
+def test_another_clinics_colleague_cannot_have_their_second_factor_reset(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.other_physio, name="phone", confirmed=True)
+    verified_login(client, world.admin)
+    response = client.post(f"/clinic/staff/{world.other_physio.pk}/reset-two-factor/")
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()

@@ -53,7 +53,9 @@ def test_an_emergency_intake_is_recorded_graded_and_escalated(physio_page, world
     data = answered(saddle_numbness="yes", description="Phoned: numb since the morning.",
                     **start_back)  # fmt: skip
     response = physio_page.post(url(world.patient), data, follow=True)
-    assert "Intake recorded: EMERGENCY." in response.content.decode()
+    page = response.content.decode()
+    assert "Screening saved: EMERGENCY, possible cauda equina syndrome." in page
+    assert "cauda_equina" not in page and "Rules fired" not in page  # not the machine summary
     intake = Intake.objects.get()
     assert intake.submitted_by == world.physio and intake.answers["saddle_numbness"] is True
     assert intake.answers["bladder_dysfunction"] is False
@@ -69,3 +71,9 @@ def test_an_inactive_patients_intake_is_refused_with_the_reason(physio_page, wor
     page = physio_page.post(url(world.patient), answered()).content.decode()
     assert "This patient record is inactive." in page
     assert not Intake.objects.exists()
+
+
+def test_a_routine_screening_is_confirmed_in_plain_words(physio_page, world):
+    page = physio_page.post(url(world.patient), answered(), follow=True).content.decode()
+    assert "Screening saved: ROUTINE, no red flag." in page
+    assert "Urgency: routine" not in page

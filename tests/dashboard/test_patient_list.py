@@ -98,3 +98,16 @@ def test_the_list_is_searchable_by_phone_and_date_of_birth_and_shows_birth_and_a
         query = f"{world.patient.last_name} {born}"
         page = physio_page.get(URL, {"q": query}).content.decode()
         assert f'id="patient-{world.patient.pk}"' in page, query
+
+
+def test_a_number_stored_nationally_is_found_by_its_international_form(physio_page, world):
+    """Caller ID shows "+44 7700 900123" for a patient registered as "07700 900123"."""
+    world.patient.phone = "07700 900123"
+    world.patient.save()
+    world.foreign_patient.phone = "07700 900123"
+    world.foreign_patient.save()
+    for query in ("+44 7700 900123", "+447700900123", "0044 7700 900123", "+353 7700 900123"):
+        page = physio_page.get(URL, {"q": query}).content.decode()
+        assert f'id="patient-{world.patient.pk}"' in page, query
+        assert f'id="patient-{world.other_patient.pk}"' not in page, query
+        assert world.foreign_patient.last_name not in page

@@ -65,3 +65,24 @@ def test_an_edit_that_leaves_no_exercise_is_refused(physio_page, world):
     assert "A program needs at least one exercise." in page
     program.refresh_from_db()
     assert program.current_revision.number == 1
+
+
+def test_another_clinics_exercises_and_templates_cannot_be_prescribed(physio_page, world):
+    from programs import catalogue
+
+    shipped = ProgramTemplate.objects.filter(clinic__isnull=True).first()
+    theirs = catalogue.exercise_copy(
+        exercise=Exercise.objects.filter(clinic__isnull=True).first(), clinic=world.other_clinic
+    )
+    their_template = catalogue.template_copy(template=shipped, clinic=world.other_clinic)
+    page = physio_page.get(assign_url(world.patient)).content.decode()
+    assert f'<option value="{shipped.pk}"' in page and 'id="pick-' in page  # what is looked for
+    assert f'id="pick-{theirs.pk}"' not in page
+    assert f'<option value="{their_template.pk}"' not in page
+    for data in ({"exercises": [theirs.pk]}, {"template": their_template.pk}):
+        response = physio_page.post(assign_url(world.patient), data)
+        assert response.status_code == 400, data
+        assert "Select a valid choice" in response.content.decode()
+    assert not Program.objects.exists()
+    # The same form with the clinic's own choice goes through: the refusal above is tenancy.
+    assert physio_page.post(assign_url(world.patient), {"template": shipped.pk}).status_code == 302

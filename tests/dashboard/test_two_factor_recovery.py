@@ -151,3 +151,10 @@ def test_a_site_administrators_device_is_not_reset_by_a_clinic_admin(world):
     admin = verified_login(Client(), world.admin)
     admin.post(f"/clinic/staff/{staff_user.pk}/reset-two-factor/")
     assert TOTPDevice.objects.filter(user=staff_user).exists()
+
+
+def test_the_recovery_codes_page_leads_back_to_the_dashboard(world):
+    """It has no dashboard menu (it is outside any clinic), so it needs its own way back."""
+    page = verified_login(Client(), world.physio).get("/accounts/two-factor/recovery-codes/")
+    assert page.status_code == 200
+    assert f'href="{TODAY}"' in page.content.decode()

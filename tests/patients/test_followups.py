@@ -365,7 +365,7 @@ def test_a_reassessment_before_its_milestone_is_refused(world, patient_client):
             "/api/v1/reassessments/", {"pain_nrs": 3}, format="json"
         )
     assert early.status_code == 409
-    assert "opens on Nov. 27, 2026" in early.json()["error"]["message"]
+    assert "opens on 27 November 2026" in early.json()["error"]["message"]
     assert {n.status for n in scheduled("reassessment_due")} == {"pending"}
     with time_machine.travel(T0 + dt.timedelta(days=8), tick=False):  # a week early is fine
         on_time = bearer(world.patient_user).post(

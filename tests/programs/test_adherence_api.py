@@ -123,7 +123,7 @@ def test_a_session_just_after_local_midnight_is_on_the_local_day(world):
         )
         assert early.status_code == 400
         assert early.json()["error"]["fields"] == {
-            "performed_at": ["Your program starts on March 16, 2026."]
+            "performed_at": ["Your program starts on 16 March 2026."]
         }
         ok = client.post(
             SESSIONS,

@@ -266,7 +266,7 @@ def test_a_session_after_the_end_date_is_refused(world, clock):
     response = bearer(world.patient_user).post(SESSIONS, session("bird-dog"), format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {
-        "performed_at": ["Your program ended on March 1, 2026."]
+        "performed_at": ["Your program ended on 1 March 2026."]
     }
 
 

@@ -14,7 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from ..questionnaire import form_definition
+from .. import instruments
+from ..questionnaire import GROUPS, form_definition
 
 # The language the validated instruments are shown in, until an official translation (with its
 # source and licence) is added here.
@@ -26,7 +27,7 @@ def _language() -> str:
 
 
 def intake_form() -> dict[str, Any]:
-    form = form_definition()
+    form: dict[str, Any] = {**form_definition()}  # a fresh document: extended in place
     form["language"] = _language()
     for field in form["fields"]:
         field["question"] = gettext(field["question"])
@@ -50,7 +51,7 @@ class IntakeFormFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.ChoiceField(choices=["bool", "int", "choice"])
     question = serializers.CharField(help_text="In the form's language")
-    group = serializers.CharField()
+    group = serializers.ChoiceField(choices=list(GROUPS))
     required = serializers.BooleanField()  # type: ignore[assignment]
     minimum = serializers.IntegerField(allow_null=True)
     maximum = serializers.IntegerField(allow_null=True)
@@ -70,7 +71,7 @@ class StartBackFormSerializer(serializers.Serializer):
 
 
 class OswestrySectionSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = serializers.ChoiceField(choices=list(instruments.ODI_SECTIONS))
     label = serializers.CharField()  # type: ignore[assignment]
 
 
@@ -88,7 +89,7 @@ class IntakeFormSerializer(serializers.Serializer):
     language = serializers.CharField(
         help_text="The language of the questions (the patient's); the instruments say their own"
     )
-    groups = serializers.ListField(child=serializers.CharField())
+    groups = serializers.ListField(child=serializers.ChoiceField(choices=list(GROUPS)))
     fields = IntakeFormFieldSerializer(many=True)  # type: ignore[assignment]
     start_back = StartBackFormSerializer()
     oswestry = OswestryFormSerializer()

@@ -5,13 +5,24 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.api.serializers import RejectUnknownFieldsMixin
+from patients.api.episode_serializers import (
+    MedicationNoteSerializer,
+    PatientMedicationNoteSerializer,
+)
 
 from .. import instruments
 from ..models import Assessment, Escalation, Intake, Reassessment
-from ..questionnaire import FIELDS, FIELDS_BY_NAME, REQUIRED_FIELDS, Reason, validate_answers
+from ..questionnaire import (
+    FIELDS,
+    FIELDS_BY_NAME,
+    REQUIRED_FIELDS,
+    Reason,
+    validate_answers,
+)
 
 
 def translated(reason: str) -> str:
@@ -122,6 +133,110 @@ class IntakeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         }
 
 
+# --- shapes stored as JSON (answers as given, instrument results, notes) ----------------------
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "enum": [0, 1]}, {"type": "boolean"}, {"type": "string"}]}
+)
+class StartBackAnswerField(serializers.Field):
+    """Items 1-8: 0/1 or a boolean; item 9: its label. Shown as the patient gave them."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+ODI_SCORE = {"type": "integer", "minimum": 0, "maximum": 5}
+
+
+@extend_schema_field(
+    {"oneOf": [ODI_SCORE, {"type": "array", "items": ODI_SCORE}], "nullable": True}
+)
+class OswestryAnswerField(serializers.Field):
+    """One section's score 0-5, or the scores of two ticked boxes; null when unanswered."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        try:
+            return instance[self.field_name]
+        except KeyError:
+            raise serializers.SkipField() from None  # left out: not answered
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def start_back_answers(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(child=StartBackAnswerField(), min_length=9, max_length=9, **kwargs)
+
+
+class OswestryAnswersSerializer(serializers.Serializer):
+    """Section scores as given: a section left out was not answered."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            name: OswestryAnswerField(required=False, allow_null=True)
+            for name in instruments.ODI_SECTIONS
+        }
+
+
+class IntakeAnswersSerializer(serializers.Serializer):
+    """The questionnaire's answers as given (a question left out was not answered)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = {spec.name: _schema_field(spec) for spec in FIELDS}
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+class IntakeMedicineOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    dose = serializers.CharField(allow_blank=True)
+    since = serializers.DateField(allow_null=True)
+
+
+class StartBackResultSerializer(serializers.Serializer):
+    total = serializers.IntegerField(min_value=0, max_value=9)
+    psychosocial = serializers.IntegerField(min_value=0, max_value=5)
+    risk = serializers.ChoiceField(choices=["low", "medium", "high"])
+
+
+class OswestryResultSerializer(serializers.Serializer):
+    score = serializers.FloatField(allow_null=True, help_text="0-100")
+    band = serializers.ChoiceField(
+        choices=[band for _, band in instruments.ODI_BANDS] + ["bed_bound_or_exaggerating"],
+        allow_null=True,
+    )
+
+
+class EscalationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Escalation.Level.choices)
+    status = serializers.ChoiceField(choices=Escalation.Status.choices)
+
+
+class ReviewRefSerializer(serializers.Serializer):
+    reviewed_by = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+class BaselineChangeSerializer(serializers.Serializer):
+    """A follow-up against the baseline, judged by Ostelo 2008's minimal important change."""
+
+    baseline = serializers.FloatField()
+    followup = serializers.FloatField()
+    improvement = serializers.FloatField()
+    meets_absolute_mic = serializers.BooleanField()
+    meets_30pct = serializers.BooleanField()
+    clinically_important = serializers.BooleanField()
+
+
+class ComparisonSerializer(serializers.Serializer):
+    nrs = BaselineChangeSerializer(required=False, help_text="When the baseline has a pain score")
+    odi = BaselineChangeSerializer(required=False, help_text="When both have an Oswestry score")
+
+
 class FiredRuleSerializer(serializers.Serializer):
     id = serializers.CharField()
     urgency = serializers.CharField()
@@ -139,6 +254,7 @@ class PathwaySerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     """What a patient sees: the grade, why, and what to do now."""
 
+    flags = serializers.ListField(child=serializers.CharField())
     rules = FiredRuleSerializer(source="fired_rules", many=True)
     safety_message = serializers.CharField(source="patient_message")
     pathway = serializers.SerializerMethodField()
@@ -154,11 +270,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(PathwaySerializer(allow_null=True))
     def get_pathway(self, obj: Assessment) -> dict[str, str] | None:
         if not obj.pathway:
             return None
         return PathwaySerializer(instruments.pathway_for_risk(obj.start_back_risk)).data
 
+    @extend_schema_field(StartBackResultSerializer(allow_null=True))
     def get_start_back(self, obj: Assessment) -> dict[str, Any] | None:
         if obj.start_back_total is None:
             return None
@@ -168,12 +286,14 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "risk": obj.start_back_risk,
         }
 
+    @extend_schema_field(OswestryResultSerializer(allow_null=True))
     def get_oswestry(self, obj: Assessment) -> dict[str, Any] | None:
         if obj.oswestry_score is None and not obj.oswestry_band:
             return None
         score = float(obj.oswestry_score) if obj.oswestry_score is not None else None
         return {"score": score, "band": obj.oswestry_band or None}
 
+    @extend_schema_field(PatientMedicationNoteSerializer(many=True))
     def get_medication_notes(self, obj: Assessment) -> list[dict[str, Any]]:
         # Patients get the plain-language notes only (MED1, MED2); the rest are for clinicians.
         return [
@@ -194,15 +314,18 @@ class ClinicianAssessmentSerializer(AssessmentSerializer):
         )  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(MedicationNoteSerializer(many=True))
     def get_medication_notes(self, obj: Assessment) -> list[dict[str, Any]]:
         return list(obj.medication_notes)
 
+    @extend_schema_field(EscalationRefSerializer(allow_null=True))
     def get_escalation(self, obj: Assessment) -> dict[str, Any] | None:
         escalation = getattr(obj, "escalation", None)
         if escalation is None:
             return None
         return {"id": escalation.pk, "level": escalation.level, "status": escalation.status}
 
+    @extend_schema_field(ReviewRefSerializer(allow_null=True))
     def get_review(self, obj: Assessment) -> dict[str, Any] | None:
         review = getattr(obj, "review", None)
         if review is None:
@@ -215,6 +338,10 @@ class ClinicianAssessmentSerializer(AssessmentSerializer):
 
 
 class IntakeSerializer(serializers.ModelSerializer):
+    answers = IntakeAnswersSerializer(read_only=True)
+    start_back = start_back_answers(allow_null=True, read_only=True)
+    oswestry = OswestryAnswersSerializer(allow_null=True, read_only=True)
+    medicines = IntakeMedicineOutSerializer(many=True, read_only=True)
     assessment = AssessmentSerializer()
 
     class Meta:
@@ -266,6 +393,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 class QueueItemSerializer(serializers.ModelSerializer):
     patient = PatientRefSerializer()
+    flags = serializers.ListField(child=serializers.CharField())
     rules = serializers.SerializerMethodField()
     intake = serializers.IntegerField(source="intake_id", allow_null=True)
     escalation = serializers.SerializerMethodField()
@@ -282,6 +410,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
     def get_rules(self, obj: Assessment) -> list[str]:
         return obj.rule_ids
 
+    @extend_schema_field(EscalationRefSerializer(allow_null=True))
     def get_escalation(self, obj: Assessment) -> dict[str, Any] | None:
         escalation = getattr(obj, "escalation", None)
         if escalation is None:
@@ -320,7 +449,9 @@ class ReassessmentDueSerializer(serializers.Serializer):
 
 
 class ReassessmentSerializer(serializers.ModelSerializer):
+    oswestry = OswestryAnswersSerializer(allow_null=True, read_only=True)
     oswestry_score = serializers.FloatField(allow_null=True)
+    comparison = ComparisonSerializer(read_only=True)
 
     class Meta:
         model = Reassessment
