@@ -41,6 +41,8 @@ NOT_COLLECTIONS = {
     "me": "the caller's own account",
     "me-preferences": "the caller's own contact preferences",
     "intake-form": "the questionnaire definition (static)",
+    "episode-vocabulary": "the diary's code lists (static)",
+    "reassessment-due": "the one open progress check of the caller",
     "own-program": "the patient's one current program",
     "clinic-patient-program-suggestion": "one suggested template",
     "me-export": "a whole-record export document (not paged; the export's own tests)",

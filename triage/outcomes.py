@@ -29,6 +29,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
 
+# An identity function that marks text for makemessages (as in engine.py): the caller passes
+# its gettext, so the patient reads their progress in their language.
+from django.utils.translation import gettext_noop
+
 from .instruments import PATHWAYS, ImportantChange, important_change
 
 MIN_REPORTABLE = 5
@@ -69,7 +73,17 @@ class TrajectoryPoint:
 
     @property
     def label(self) -> str:
-        return "First screening" if self.weeks is None else f"{self.weeks}-week check"
+        return point_label(self.weeks)
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def point_label(weeks: int | None, gettext: Callable[[str], str] = _identity) -> str:
+    if weeks is None:
+        return gettext(gettext_noop("First screening"))
+    return gettext(gettext_noop("%(weeks)s-week check")) % {"weeks": weeks}
 
 
 def trajectory(baseline: Measurement, checks: Iterable[Measurement]) -> list[TrajectoryPoint]:
@@ -102,45 +116,66 @@ def day_month(when: dt.date, *, year: bool = False) -> str:
     return f"{text} {when.year}" if year else text
 
 
-def _points(amount: float) -> str:
+def _points(amount: float, gettext: Callable[[str], str]) -> str:
     number = Decimal(repr(abs(amount))).normalize()
-    shown = f"{number:f}"
-    return f"{shown} point" if number == 1 else f"{shown} points"
+    # Singular for exactly 1, as in English and Spanish, the languages shipped.
+    text = gettext_noop("%(n)s point") if number == 1 else gettext_noop("%(n)s points")
+    return gettext(text) % {"n": f"{number:f}"}
 
 
 def sentence(
-    points: Sequence[TrajectoryPoint], *, measure: str = "nrs", today: dt.date | None = None
+    points: Sequence[TrajectoryPoint],
+    *,
+    measure: str = "nrs",
+    today: dt.date | None = None,
+    tz: dt.tzinfo | None = None,
+    gettext: Callable[[str], str] = _identity,
+    day: Callable[[dt.date, bool], str] = lambda when, year: day_month(when, year=year),
 ) -> str:
     """One plain sentence: the latest check against the first screening.
 
     "Pain down 4 points since 3 March: a clinically important improvement."
+    `tz` gives the reader's calendar day; `gettext` and `day` word it in their language.
     """
-    name = "Pain" if measure == "nrs" else "Oswestry disability"
     if not points:
-        return "No screening yet."
+        return gettext(gettext_noop("No screening yet."))
     first = points[0]
-    since = first.when.date()
-    shown_year = today is not None and since.year != today.year
-    when = day_month(since, year=shown_year)
+    since = (first.when.astimezone(tz) if tz else first.when).date()
+    when = day(since, today is not None and since.year != today.year)
     latest = next(
         (p for p in reversed(points[1:]) if (p.nrs_change if measure == "nrs" else p.odi_change)),
         None,
     )
     if latest is None:
-        score = "a pain score" if measure == "nrs" else "an Oswestry score"
-        return f"No progress check with {score} yet since {when}."
+        text = (
+            gettext_noop("No progress check with a pain score yet since %(when)s.")
+            if measure == "nrs"
+            else gettext_noop("No progress check with an Oswestry score yet since %(when)s.")
+        )
+        return gettext(text) % {"when": when}
     change = latest.nrs_change if measure == "nrs" else latest.odi_change
     assert change is not None  # noqa: S101 - selected above
+    name = gettext_noop("Pain") if measure == "nrs" else gettext_noop("Oswestry disability")
+    values = {
+        "name": gettext(name),
+        "points": _points(change.improvement, gettext),
+        "when": when,
+    }
     if change.improvement > 0:
-        verdict = (
-            "a clinically important improvement"
+        text = (
+            gettext_noop(
+                "%(name)s down %(points)s since %(when)s: a clinically important improvement."
+            )
             if change.clinically_important
-            else "not yet a clinically important change"
+            else gettext_noop(
+                "%(name)s down %(points)s since %(when)s: not yet a clinically important change."
+            )
         )
-        return f"{name} down {_points(change.improvement)} since {when}: {verdict}."
-    if change.improvement < 0:
-        return f"{name} up {_points(change.improvement)} since {when}: worse, not an improvement."
-    return f"{name} unchanged since {when}."
+    elif change.improvement < 0:
+        text = gettext_noop("%(name)s up %(points)s since %(when)s: worse, not an improvement.")
+    else:
+        text = gettext_noop("%(name)s unchanged since %(when)s.")
+    return gettext(text) % values
 
 
 # --- the clinic report ----------------------------------------------------------------------

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from clinic.models import User
 from clinic.selectors import clinic_ids_for, member_clinic_ids
@@ -128,7 +129,7 @@ def progress_of_patient(patient: Patient, *, now: dt.datetime | None = None) -> 
         .first()
     )
     if first is None:
-        nothing = outcomes.sentence([])
+        nothing = outcomes.sentence([], gettext=translation.gettext)
         return Progress([], nothing, nothing, None, None)
     checks = [
         outcomes.Measurement(when, weeks, nrs, _float(odi))
@@ -143,13 +144,19 @@ def progress_of_patient(patient: Patient, *, now: dt.datetime | None = None) -> 
     today = timezone.localdate(now, patient.timezone)
     done = {c.weeks for c in checks}
     upcoming = [w for w in REASSESSMENT_WEEKS if w not in done]
+    # Worded in the active language (the patient's, on their API), on the patient's calendar.
+    words = {"today": today, "tz": patient.timezone, "gettext": translation.gettext, "day": _day}
     return Progress(
         points=points,
-        summary=outcomes.sentence(points, measure="nrs", today=today),
-        odi_summary=outcomes.sentence(points, measure="odi", today=today),
+        summary=outcomes.sentence(points, measure="nrs", **words),
+        odi_summary=outcomes.sentence(points, measure="odi", **words),
         next_check_weeks=upcoming[0] if upcoming else None,
         next_check_due=first["created_at"] + dt.timedelta(weeks=upcoming[0]) if upcoming else None,
     )
+
+
+def _day(when: dt.date, year: bool) -> str:
+    return date_format(when, "DATE_FORMAT" if year else "MONTH_DAY_FORMAT")
 
 
 def outcome_clinic_ids(user: User, clinic: int | None = None) -> list[int]:

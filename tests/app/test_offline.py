@@ -1,6 +1,9 @@
 """Offline first (issue 12, acceptance 2 and 3): what the patient records with no network
 waits on the phone and reaches the server exactly once, whatever happens on the way; a red
-flag shows its advice on the phone at once; an emergency screening fills the screen."""
+flag shows its advice on the phone at once; an emergency screening fills the screen.
+
+The emergency screen for a clinic in the United States, Australia and Germany (its number in
+the app, the API, the emails and the reply page): test_safety_numbers.py (issue 15)."""
 
 from __future__ import annotations
 

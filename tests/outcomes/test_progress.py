@@ -140,3 +140,29 @@ def test_the_patient_page_draws_the_trajectory_with_its_table(world, history, cl
     assert "Better, below the MIC" in table
     assert "Clinically important (≥ MIC, ≥ 30 %)" in table
     assert "4 better" in table and "20 better" in table
+
+
+def test_a_spanish_patient_reads_their_progress_in_spanish_on_their_own_calendar(
+    world, history, patient_client
+):
+    world.patient.language = "es"
+    world.patient.timezone = "America/Los_Angeles"  # 3 March 10:00 UTC is 02:00 there
+    world.patient.save()
+    body = patient_client.get("/api/v1/me/progress/").json()
+    assert [p["label"] for p in body["points"]] == [
+        "Primera valoración",
+        "Revisión de las 2 semanas",
+        "Revisión de las 6 semanas",
+        "Revisión de las 12 semanas",
+    ]
+    assert body["summary"] == (
+        "El dolor ha bajado 4 puntos desde el 3 de marzo: una mejoría clínicamente importante."
+    )
+    # 3 March 10:00 UTC is 2 March, 23:00 in Pago Pago: the sentence gives the patient's day.
+    world.patient.timezone = "Pacific/Pago_Pago"
+    world.patient.save()
+    body = patient_client.get("/api/v1/me/progress/").json()
+    assert body["odi_summary"] == (
+        "La discapacidad (Oswestry) ha bajado 20 puntos desde el 2 de marzo: "
+        "una mejoría clínicamente importante."
+    )

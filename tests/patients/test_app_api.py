@@ -162,3 +162,21 @@ def test_the_open_progress_check_is_the_callers_own(world, physio_client, other_
     PatientFactory(clinic=world.other_clinic, user=foreign_user)
     mine = bearer(foreign_user).get("/api/v1/reassessments/due/").json()
     assert mine["next_weeks"] is None and mine["done_weeks"] == []
+
+
+def test_the_diary_vocabulary_is_in_the_patients_language(world, patient_client):
+    english = patient_client.get("/api/v1/episodes/vocabulary/").json()
+    world.patient.language = "es"
+    world.patient.save()
+    spanish = patient_client.get("/api/v1/episodes/vocabulary/").json()
+    assert [t["code"] for t in spanish["triggers"]] == [t["code"] for t in english["triggers"]]
+    triggers = {t["code"]: t["label"] for t in spanish["triggers"]}
+    assert triggers["bending_forward"] == "Inclinarse hacia delante"
+    assert {r["code"]: r["label"] for r in spanish["relief_methods"]}["heat"] == "Calor"
+    assert {r["code"]: r["label"] for r in spanish["red_flags"]}["saddle_numbness"] == (
+        "Adormecimiento entre las piernas, en los genitales o alrededor del ano"
+    )
+    assert {s["code"]: s["label"] for s in spanish["sides"]}["both"] == "Ambos lados"
+    assert {t["code"]: t["label"] for t in english["triggers"]}["bending_forward"] == (
+        "Bending forward"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 
 from clinic.api.serializers import RejectUnknownFieldsMixin
@@ -63,7 +63,7 @@ def progress_data(progress: Progress) -> dict[str, Any]:
         "points": [
             {
                 "at": p.when,
-                "label": p.label,
+                "label": outcomes.point_label(p.weeks, translation.gettext),
                 "weeks": p.weeks,
                 "nrs": p.nrs,
                 "odi": p.odi,

@@ -4,3 +4,4 @@
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y, H:i"
+MONTH_DAY_FORMAT = "j F"
