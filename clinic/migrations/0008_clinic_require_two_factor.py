@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0007_clinic_country_language_safety_numbers'),
+        ("clinic", "0007_clinic_country_language_safety_numbers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinic',
-            name='require_two_factor',
-            field=models.BooleanField(default=False, help_text='Every staff member of this clinic must sign in with an authenticator app code, on the dashboard and the API (clinic admins always must).'),
+            model_name="clinic",
+            name="require_two_factor",
+            field=models.BooleanField(
+                default=False,
+                help_text="Every staff member of this clinic must sign in with an authenticator app code, on the dashboard and the API (clinic admins always must).",
+            ),
         ),
     ]

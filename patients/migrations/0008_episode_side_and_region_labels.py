@@ -4,30 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0007_merge_20261202_0550'),
+        ("patients", "0007_merge_20261202_0550"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='episode',
-            name='region',
-            field=models.CharField(blank=True, choices=[('lumbar', 'Lower back'), ('thoracic', 'Mid back'), ('gluteal', 'Buttock'), ('other', 'Other')], max_length=10),
+            model_name="episode",
+            name="region",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("lumbar", "Lower back"),
+                    ("thoracic", "Mid back"),
+                    ("gluteal", "Buttock"),
+                    ("other", "Other"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='episode',
-            name='side',
-            field=models.CharField(blank=True, choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both sides'), ('central', 'Central')], max_length=10),
+            model_name="episode",
+            name="side",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("left", "Left"),
+                    ("right", "Right"),
+                    ("both", "Both sides"),
+                    ("central", "Central"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalepisode',
-            name='region',
-            field=models.CharField(blank=True, choices=[('lumbar', 'Lower back'), ('thoracic', 'Mid back'), ('gluteal', 'Buttock'), ('other', 'Other')], max_length=10),
+            model_name="historicalepisode",
+            name="region",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("lumbar", "Lower back"),
+                    ("thoracic", "Mid back"),
+                    ("gluteal", "Buttock"),
+                    ("other", "Other"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalepisode',
-            name='side',
-            field=models.CharField(blank=True, choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both sides'), ('central', 'Central')], max_length=10),
+            model_name="historicalepisode",
+            name="side",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("left", "Left"),
+                    ("right", "Right"),
+                    ("both", "Both sides"),
+                    ("central", "Central"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

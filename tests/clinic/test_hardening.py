@@ -59,9 +59,7 @@ def physio_session(world) -> Client:
 # --- Content-Security-Policy ------------------------------------------------------------------
 
 
-def test_every_kind_of_page_has_a_strict_content_security_policy(
-    world, physio_session, admin_site
-):
+def test_every_kind_of_page_has_a_strict_content_security_policy(world, physio_session, admin_site):
     admin = admin_site
     responses = {
         "login page": Client().get("/accounts/login/"),
