@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html, html_safe
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django_stubs_ext import StrOrPromise
 
 from . import second_factor
 from .models import Clinic, Membership, User
@@ -180,7 +181,7 @@ class Registry:
     patient: list[Panel] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
     patient_loader: Callable[[HttpRequest, int], Any] | None = None
-    followup_kinds: dict[str, str] = field(default_factory=dict)
+    followup_kinds: dict[str, StrOrPromise] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -211,7 +212,7 @@ def register_patient_loader(loader: Callable[[HttpRequest, int], Any]) -> None:
     registry.patient_loader = loader
 
 
-def register_followup_kinds(kinds: Mapping[str, str]) -> None:
+def register_followup_kinds(kinds: Mapping[str, StrOrPromise]) -> None:
     """The follow-up kinds a clinic can switch off on its settings page."""
     registry.followup_kinds.update(kinds)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django_stubs_ext import StrOrPromise
 
 from .countries import country_choices
 from .models import Clinic, Membership
@@ -70,7 +71,7 @@ class ClinicSettingsForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, clinic: Clinic, followup_kinds: Mapping[str, str], **kwargs: Any
+        self, *args: Any, clinic: Clinic, followup_kinds: Mapping[str, StrOrPromise], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.members = list(

@@ -129,14 +129,14 @@ def episodes(request: HttpRequest, patient: Patient) -> Mapping[str, Any]:
     triggers = charts.hbar_chart(
         chart_id="episode-triggers",
         title="What set the episodes off",
-        bars=[(Trigger(t["code"]).label, t["count"]) for t in summary["triggers"]],
+        bars=[(str(Trigger(t["code"]).label), t["count"]) for t in summary["triggers"]],
         x_label="Episodes",
         y_label="Trigger",
     )
     relief = charts.hbar_chart(
         chart_id="episode-relief",
         title="What helped: mean effect (0 none, 1 some, 2 good)",
-        bars=[(ReliefMethod(r["method"]).label, r["mean_effect"]) for r in summary["relief"]],
+        bars=[(str(ReliefMethod(r["method"]).label), r["mean_effect"]) for r in summary["relief"]],
         x_label="Mean effect",
         y_label="Relief",
         x_max=2,

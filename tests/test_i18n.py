@@ -11,7 +11,7 @@ import uuid
 from html import unescape
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 import pytest
 import time_machine
 from django.core import mail

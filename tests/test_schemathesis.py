@@ -15,7 +15,7 @@ The budget and its measured time are in docs/PERFORMANCE.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
@@ -95,7 +95,7 @@ def data(world):
 
 
 @pytest.fixture
-def role_headers(data, request) -> Callable[[str], dict[str, str]]:
+def role_headers(data, request) -> Iterator[Callable[[str], dict[str, str]]]:
     """Headers for a role; after this the real WSGI handler serves the generated requests.
 
     That handler closes the connection after each request, which would end the test's

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.core import mail
 
 from clinic import outbox
 from clinic.models import Notification
-from patients.models import Episode
+from patients.models import Episode, Patient
 from programs.models import ExerciseSession
 from tests.conftest import bearer
 from tests.factories import PatientFactory
@@ -42,10 +43,10 @@ def invitation_path(world, patient) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_patient_walks_through_the_app(world, phone):
-    newcomer = PatientFactory(
+    newcomer = cast(Patient, PatientFactory(
         clinic=world.clinic, physiotherapist=world.physio, first_name="Noor",
         email="noor@example.net",
-    )  # fmt: skip
+    ))  # fmt: skip
     give_program(newcomer, world.physio)
     path = invitation_path(world, newcomer)
     device = phone()
