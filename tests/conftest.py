@@ -74,7 +74,11 @@ def world(db) -> World:
         clinic=clinic, physiotherapist=physio, user=patient_user, email="pat@a.example"
     )
     other_patient = PatientFactory(clinic=clinic, physiotherapist=physio, user=UserFactory())
-    foreign_patient = PatientFactory(clinic=other_clinic, physiotherapist=other_physio)
+    # A name no page or library text contains, so "never shown" checks search for it safely
+    # (a random surname such as "Short" also stands in "Short walks").
+    foreign_patient = PatientFactory(
+        clinic=other_clinic, physiotherapist=other_physio, first_name="Quillon", last_name="Vexmoor"
+    )
     return World(
         clinic,
         other_clinic,
